@@ -1,0 +1,225 @@
+"""The ``pregonero`` command: the window with no arguments, or headless commands.
+
+Commands (same store as the window)::
+
+    pregonero account add facebook --name NAME --page-id ID   # token read from stdin
+    pregonero account list | account remove NAME
+    pregonero post add --text TEXT [--link URL] [--media FILE [--alt TEXT]]...
+                       --account NAME [--account NAME]... --at "YYYY-MM-DD HH:MM"
+                       [--tz ZONE] [--dst first|second] [--draft]
+    pregonero list [--json]
+    pregonero run                                             # until SIGINT/SIGTERM
+
+Exit status: 0 done, 1 refused (the reason is printed in the user's language), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from app.errors import AppError, ValidationError
+from app.i18n import _, set_language
+from app.models import DeliveryState
+from app.timeutil import format_local, local_to_utc, parse_local, zone
+
+
+class _MediaAction(argparse.Action):
+    """Collects ``--media FILE`` and the ``--alt TEXT`` that follows it, in order."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        items: list[list[str]] = getattr(namespace, "media", None) or []
+        if option_string == "--media":
+            items.append([str(values), ""])
+        else:
+            if not items or items[-1][1]:
+                parser.error(_("--alt must follow the --media it describes"))
+            items[-1][1] = str(values)
+        namespace.media = items
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(prog="pregonero", description=_(
+        "Schedule and publish posts to your own social-media accounts."))
+    sub = parser.add_subparsers(dest="command")
+
+    account = sub.add_parser("account", help=_("connect, list or remove accounts"))
+    acc_sub = account.add_subparsers(dest="account_command", required=True)
+    add = acc_sub.add_parser("add", help=_("connect an account (the token is read from stdin)"))
+    add.add_argument("network", choices=["facebook"])
+    add.add_argument("--name", required=True, help=_("a short name to refer to the account"))
+    add.add_argument("--page-id", required=True, help=_("the Facebook Page ID"))
+    acc_sub.add_parser("list", help=_("list connected accounts"))
+    remove = acc_sub.add_parser("remove", help=_("disconnect an account"))
+    remove.add_argument("name")
+
+    post = sub.add_parser("post", help=_("create posts"))
+    post_sub = post.add_subparsers(dest="post_command", required=True)
+    padd = post_sub.add_parser("add", help=_("create and schedule a post; prints its id"))
+    padd.add_argument("--text", required=True)
+    padd.add_argument("--link", default=None)
+    padd.add_argument("--media", action=_MediaAction, help=_("an image file (repeatable)"))
+    padd.add_argument("--alt", action=_MediaAction, help=_("alt text of the preceding --media"))
+    padd.add_argument("--account", action="append", required=True,
+                      help=_("account name (repeatable)"))
+    padd.add_argument("--at", required=True, help=_('local time "YYYY-MM-DD HH:MM"'))
+    padd.add_argument("--tz", default=None, help=_("IANA time zone, e.g. Europe/Madrid"))
+    padd.add_argument("--dst", choices=["first", "second"], default=None,
+                      help=_("which one, when the clocks go back and the time happens twice"))
+    padd.add_argument("--draft", action="store_true", help=_("save without scheduling"))
+
+    lst = sub.add_parser("list", help=_("list posts and their deliveries"))
+    lst.add_argument("--json", action="store_true")
+
+    sub.add_parser("run", help=_("publish on schedule without the window, until stopped"))
+    return parser
+
+
+def _context() -> Any:
+    from app.context import AppContext
+
+    return AppContext()
+
+
+def cmd_account(args: argparse.Namespace) -> int:
+    """``pregonero account ...``"""
+    ctx = _context()
+    if args.account_command == "list":
+        for acc in ctx.accounts.list():
+            status = "" if acc.status == "ok" else f"  [{_('needs reconnect')}: {acc.status_reason}]"
+            print(f"{acc.name}\t{acc.network}\t{acc.remote_id}\t{acc.display_name}{status}")
+        return 0
+    if args.account_command == "remove":
+        ctx.accounts.remove(ctx.accounts.by_name(args.name))
+        print(_("Account {name} disconnected.").format(name=args.name))
+        return 0
+    if sys.stdin.isatty():
+        print(_("Paste the Page access token and press Enter:"), file=sys.stderr)
+    token = sys.stdin.readline().strip()
+    account = ctx.accounts.connect(args.network, name=args.name, remote_id=args.page_id,
+                                   token=token)
+    print(_("Connected {name}: {page} (Page {id}).").format(
+        name=account.name, page=account.display_name, id=account.remote_id))
+    return 0
+
+
+def cmd_post_add(args: argparse.Namespace) -> int:
+    """``pregonero post add ...``: prints the new post's id."""
+    ctx = _context()
+    tz = args.tz or ctx.settings.timezone
+    zone(tz)
+    fold = None if args.dst is None else (0 if args.dst == "first" else 1)
+    when = local_to_utc(parse_local(args.at), tz, fold)
+    accounts = [ctx.accounts.by_name(name).id for name in args.account]
+    media = [(Path(path).expanduser(), alt) for path, alt in (args.media or [])]
+    post = ctx.posts.create_scheduled(text=args.text, link=args.link, media=media,
+                                      account_ids=accounts, when=when, tz=tz, draft=args.draft)
+    print(post.id)
+    return 0
+
+
+def _post_dict(ctx: Any, post: Any) -> dict[str, Any]:
+    names = {a.id: a.name for a in ctx.accounts.list()}
+    return {
+        "id": post.id, "text": post.text, "link": post.link, "tz": post.tz,
+        "due_at": post.due_at.isoformat() if post.due_at else None,
+        "due_local": format_local(post.due_at, post.tz),
+        "state": post.state.value,
+        "media": [{"file": m.original_name, "alt": m.alt_text} for m in post.media],
+        "deliveries": [{
+            "id": d.id, "account": names.get(d.account_id, str(d.account_id)),
+            "state": d.state.value, "due_at": d.due_at.isoformat() if d.due_at else None,
+            "published_at": d.published_at.isoformat() if d.published_at else None,
+            "remote_id": d.remote_id, "permalink": d.permalink, "attempts": d.attempts,
+            "error": d.last_error,
+        } for d in post.deliveries if d.state.value != "cancelled"],
+    }
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``pregonero list [--json]``"""
+    ctx = _context()
+    posts = [_post_dict(ctx, p) for p in ctx.posts.list()]
+    if args.json:
+        json.dump(posts, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not posts:
+        print(_("No posts yet."))
+    for post in posts:
+        text = post["text"].replace("\n", " ")
+        print(f"#{post['id']}  {post['due_local'] or '-':16}  {post['tz']}  "
+              f"{text[:60]}{'…' if len(text) > 60 else ''}")
+        for d in post["deliveries"]:
+            line = f"      {d['account']:12} {DeliveryState(d['state']).label}"
+            if d["permalink"]:
+                line += f"  {d['permalink']}"
+            if d["error"] and d["state"] != "published":
+                line += f"  ({d['error']})"
+            print(line)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``pregonero run``: publish on schedule until SIGINT or SIGTERM."""
+    from app.logsetup import setup_logging
+    from schedulers.runner import Runner
+
+    log_path = setup_logging(console=True)
+    ctx = _context()
+    from app.secrets import ensure_usable
+
+    ensure_usable()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_a: stop.set())
+    runner = Runner(ctx)
+    runner.start()
+    print(_("Pregonero is publishing on schedule. Stop with Ctrl+C. Log: {path}").format(
+        path=log_path), file=sys.stderr, flush=True)
+    if not runner.is_publisher:
+        print(_("Another Pregonero (the window?) is publishing now; this one takes over when it "
+                "closes."), file=sys.stderr, flush=True)
+    stop.wait()
+    runner.stop(wait=True)
+    ctx.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``pregonero`` console script."""
+    argv = sys.argv[1:] if argv is None else argv
+    set_language()
+    if not argv or argv[0] == "--screenshot":
+        # The composition root picks the front end; the core itself never imports Qt.
+        return int(importlib.import_module("ui.main").main(argv))
+    args = build_parser().parse_args(argv)
+    handlers = {"account": cmd_account, "list": cmd_list, "run": cmd_run}
+    try:
+        if args.command == "post":
+            return cmd_post_add(args)
+        if args.command in handlers:
+            return handlers[args.command](args)
+        build_parser().print_help()
+        return 2
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(_("Error: {message}").format(message=problem.message), file=sys.stderr)
+        return 1
+    except AppError as exc:
+        print(_("Error: {message}").format(message=exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

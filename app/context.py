@@ -1,0 +1,55 @@
+"""AppContext: builds the store, the services and their collaborators. No globals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from app import paths
+from app.clock import Clock, SystemClock
+from app.events import ListenerHub
+from app.networks.registry import create_client
+from app.secrets import CredentialStore
+from app.services.accounts import AccountService, ClientFactory
+from app.services.posts import PostService
+from app.services.publishing import PublishingService
+from app.settings import Settings
+from app.storage.repository import Store
+
+
+class AppContext:
+    """Everything the window, the command line and the scheduler share.
+
+    ``db_path`` defaults to :func:`app.paths.db_path`. ``listeners`` receives every
+    delivery change; add the UI bridge or the scheduler to it.
+    Raises StorageError if the database cannot be opened.
+    """
+
+    def __init__(self, db_path: Path | None = None, *, clock: Clock | None = None,
+                 credentials: CredentialStore | None = None,
+                 client_factory: ClientFactory = create_client) -> None:
+        self.clock: Clock = clock or SystemClock()
+        self.store = Store(db_path or paths.db_path())
+        self.settings = Settings(self.store)
+        self.listeners = ListenerHub()
+        self.credentials = credentials or CredentialStore()
+        self._schedule_hooks: list[Callable[[], None]] = []
+        self.accounts = AccountService(self.store, self.credentials, self.clock, self.listeners,
+                                       client_factory)
+        self.posts = PostService(self.store, self.clock, self.listeners,
+                                 on_schedule_changed=self.schedule_changed)
+        self.publishing = PublishingService(self.store, self.accounts, self.clock,
+                                            self.listeners)
+
+    def on_schedule_changed(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` whenever what is due when may have changed."""
+        self._schedule_hooks.append(hook)
+
+    def schedule_changed(self) -> None:
+        """Tell the hooks (the runner) that the schedule changed."""
+        for hook in list(self._schedule_hooks):
+            hook()
+
+    def close(self) -> None:
+        """Close the store's connections."""
+        self.store.close()

@@ -1,0 +1,162 @@
+"""Domain model: accounts, posts, media, deliveries and their states.
+
+A post fans out to one delivery per (post, account). All datetimes are aware UTC;
+``Post.tz`` is the IANA zone the user meant when choosing the time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from app.i18n import N_, _
+
+
+class DeliveryState(StrEnum):
+    """Where one (post, account) delivery stands. See docs/architecture.md "States"."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHING = "publishing"
+    PUBLISHED = "published"
+    FAILED = "failed"
+    UNCONFIRMED = "unconfirmed"
+    MISSED = "missed"
+    BLOCKED = "blocked"
+    HANDED_OFF = "handed_off"
+    CANCELLED = "cancelled"
+    PAUSED = "paused"
+
+    @property
+    def label(self) -> str:
+        """The state's name in the user's language."""
+        return _(STATE_LABELS[self])
+
+
+STATE_LABELS: dict[DeliveryState, str] = {
+    DeliveryState.DRAFT: N_("Draft"),
+    DeliveryState.SCHEDULED: N_("Scheduled"),
+    DeliveryState.PUBLISHING: N_("Publishing…"),
+    DeliveryState.PUBLISHED: N_("Published"),
+    DeliveryState.FAILED: N_("Failed"),
+    DeliveryState.UNCONFIRMED: N_("Unconfirmed"),
+    DeliveryState.MISSED: N_("Missed"),
+    DeliveryState.BLOCKED: N_("Blocked"),
+    DeliveryState.HANDED_OFF: N_("Handed off"),
+    DeliveryState.CANCELLED: N_("Cancelled"),
+    DeliveryState.PAUSED: N_("Paused"),
+}
+
+S = DeliveryState
+#: Every allowed transition; anything else is a bug and raises.
+TRANSITIONS: dict[DeliveryState, frozenset[DeliveryState]] = {
+    S.DRAFT: frozenset({S.SCHEDULED, S.CANCELLED}),
+    S.SCHEDULED: frozenset({S.PUBLISHING, S.DRAFT, S.CANCELLED, S.MISSED, S.BLOCKED, S.PAUSED,
+                            S.SCHEDULED, S.HANDED_OFF}),
+    S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.UNCONFIRMED, S.SCHEDULED, S.BLOCKED}),
+    S.UNCONFIRMED: frozenset({S.PUBLISHED, S.SCHEDULED, S.FAILED, S.UNCONFIRMED}),
+    S.MISSED: frozenset({S.SCHEDULED, S.CANCELLED, S.DRAFT}),
+    S.BLOCKED: frozenset({S.SCHEDULED, S.CANCELLED, S.DRAFT, S.MISSED}),
+    S.FAILED: frozenset({S.SCHEDULED, S.DRAFT, S.CANCELLED}),
+    S.PAUSED: frozenset({S.SCHEDULED, S.CANCELLED, S.DRAFT}),
+    S.HANDED_OFF: frozenset({S.PUBLISHED, S.CANCELLED, S.SCHEDULED}),
+    S.PUBLISHED: frozenset(),
+    S.CANCELLED: frozenset({S.DRAFT}),
+}
+
+#: States in which the post's content may still be edited.
+EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.MISSED, S.BLOCKED, S.FAILED, S.PAUSED,
+                      S.CANCELLED})
+#: States that need the user's attention.
+PROBLEMS = frozenset({S.FAILED, S.MISSED, S.BLOCKED, S.UNCONFIRMED})
+
+
+@dataclass
+class Account:
+    """A connected channel (for now: a Facebook Page). The token is in the keyring only."""
+
+    id: int
+    network: str
+    name: str
+    remote_id: str
+    display_name: str
+    keyring_user: str
+    status: str  # "ok" | "needs_reconnect"
+    status_reason: str
+    created_at: datetime
+
+
+@dataclass
+class MediaFile:
+    """A media file attached to a post: Pregonero's own copy at ``path``; size in bytes."""
+
+    id: int
+    post_id: int
+    position: int
+    path: str
+    original_name: str
+    sha256: str
+    size_bytes: int
+    mime: str
+    width: int | None
+    height: int | None
+    alt_text: str
+
+
+@dataclass
+class Delivery:
+    """One post to one account. ``due_at`` is when the next attempt is due (aware UTC)."""
+
+    id: int
+    post_id: int
+    account_id: int
+    state: DeliveryState
+    due_at: datetime | None
+    attempts: int
+    claimed_at: datetime | None
+    published_at: datetime | None
+    remote_id: str | None
+    permalink: str | None
+    last_error: str
+    updated_at: datetime
+
+
+@dataclass
+class DeliveryEvent:
+    """One line of the append-only publication record."""
+
+    id: int
+    delivery_id: int
+    at: datetime
+    from_state: DeliveryState | None
+    to_state: DeliveryState
+    reason: str
+    detail: str
+
+
+@dataclass
+class Post:
+    """A post: text, optional link, media and the deliveries it fans out to."""
+
+    id: int
+    text: str
+    link: str | None
+    due_at: datetime | None
+    tz: str
+    created_at: datetime
+    updated_at: datetime
+    media: list[MediaFile] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+
+    @property
+    def state(self) -> DeliveryState:
+        """The post's overall state, derived from its deliveries (problems first)."""
+        states = [d.state for d in self.deliveries]
+        if not states:
+            return S.DRAFT
+        for s in (S.FAILED, S.BLOCKED, S.MISSED, S.UNCONFIRMED, S.PUBLISHING, S.SCHEDULED,
+                  S.HANDED_OFF, S.PAUSED, S.DRAFT, S.PUBLISHED):
+            if s in states:
+                return s
+        return states[0]

@@ -1,0 +1,279 @@
+"""Drafting and scheduling posts. Every edit is saved at once: a draft is never lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from app import paths
+from app.clock import Clock
+from app.errors import Problem, ValidationError
+from app.events import PublishListener
+from app.i18n import _
+from app.media import inspect_image, store_copy
+from app.models import EDITABLE, DeliveryState, MediaFile, Post
+from app.networks.base import OutgoingMedia, OutgoingPost
+from app.networks.registry import network_class
+from app.storage.repository import Store
+from app.timeutil import format_local, zone
+
+S = DeliveryState
+#: States from which "schedule" / "publish now" may (re)queue a delivery.
+QUEUEABLE = frozenset({S.DRAFT, S.SCHEDULED, S.MISSED, S.FAILED, S.PAUSED, S.BLOCKED,
+                       S.CANCELLED})
+
+
+def outgoing(post: Post) -> OutgoingPost:
+    """What a delivery of ``post`` would send."""
+    return OutgoingPost(
+        text=post.text, link=post.link,
+        media=tuple(OutgoingMedia(Path(m.path), m.alt_text, m.mime, m.size_bytes)
+                    for m in post.media),
+        due_at=post.due_at)
+
+
+class PostService:
+    """Create, edit, schedule and cancel posts in ``store``.
+
+    ``on_schedule_changed`` is called after anything that changes what is due when
+    (the scheduler uses it to re-arm its wake-up job).
+    """
+
+    def __init__(self, store: Store, clock: Clock, listener: PublishListener,
+                 on_schedule_changed: Callable[[], None] | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.listener = listener
+        self.on_schedule_changed = on_schedule_changed or (lambda: None)
+
+    # -- reading -------------------------------------------------------------------
+    def get(self, post_id: int) -> Post:
+        """The post. Raises ValidationError if it does not exist."""
+        try:
+            return self.store.get_post(post_id)
+        except KeyError:
+            raise ValidationError(_("There is no post number {id}.").format(id=post_id),
+                                  code="unknown_post") from None
+
+    def list(self) -> list[Post]:
+        """Every post, scheduled ones by time then drafts."""
+        return self.store.list_posts()
+
+    # -- drafting ------------------------------------------------------------------
+    def create_draft(self, *, text: str = "", link: str | None = None, tz: str,
+                     account_ids: Iterable[int] = ()) -> Post:
+        """A new draft, saved at once. ``tz`` is an IANA zone."""
+        zone(tz)
+        post_id = self.store.create_post(text=text, link=link or None, tz=tz, due_at=None,
+                                         now=self.clock.now())
+        self.set_accounts(post_id, account_ids)
+        return self.get(post_id)
+
+    def _editable(self, post_id: int) -> Post:
+        post = self.get(post_id)
+        locked = [d for d in post.deliveries if d.state not in EDITABLE]
+        if locked:
+            raise ValidationError(_(
+                "This post is being published or was already published; it can no longer "
+                "be edited."), code="not_editable")
+        return post
+
+    def update_text(self, post_id: int, text: str) -> None:
+        """Save the post's text (called on every edit)."""
+        self._editable(post_id)
+        self.store.update_post(post_id, now=self.clock.now(), text=text)
+
+    def update_link(self, post_id: int, link: str | None) -> None:
+        """Save the post's link (empty = none)."""
+        self._editable(post_id)
+        self.store.update_post(post_id, now=self.clock.now(), link=(link or "").strip() or None)
+
+    def set_time(self, post_id: int, due_at: datetime | None, tz: str) -> None:
+        """Save the planned time (aware) and the zone it was chosen in, without scheduling."""
+        zone(tz)
+        self._editable(post_id)
+        self.store.update_post(post_id, now=self.clock.now(), due_at=due_at, tz=tz)
+
+    def add_media(self, post_id: int, path: Path, alt_text: str = "") -> MediaFile:
+        """Attach the image at ``path`` (checked, then copied into Pregonero's folder).
+
+        Raises ValidationError for a missing, empty, damaged or unsupported file; the
+        post is left as it was.
+        """
+        self._editable(post_id)
+        info = inspect_image(path)
+        stored, digest = store_copy(path, paths.media_dir(), info)
+        return self.store.add_media(
+            post_id, path=str(stored), original_name=path.name, sha256=digest,
+            size_bytes=info.size_bytes, mime=info.mime, width=info.width, height=info.height,
+            alt_text=alt_text.strip(), now=self.clock.now())
+
+    def set_alt_text(self, post_id: int, media_id: int, alt_text: str) -> None:
+        """Save a media file's alt text."""
+        self._editable(post_id)
+        self.store.update_media(media_id, alt_text=alt_text.strip())
+
+    def remove_media(self, post_id: int, media_id: int) -> None:
+        """Detach a media file from the post."""
+        self._editable(post_id)
+        self.store.remove_media(media_id)
+
+    def set_accounts(self, post_id: int, account_ids: Iterable[int]) -> None:
+        """Choose the accounts the post goes to (adds draft deliveries, cancels removed ones)."""
+        post = self._editable(post_id)
+        wanted = set(account_ids)
+        now = self.clock.now()
+        for account_id in wanted:
+            delivery = self.store.ensure_delivery(post_id, account_id, now)
+            if delivery.state == S.CANCELLED:
+                self.store.transition(delivery.id, S.DRAFT, "account chosen again", now=now)
+        for delivery in post.deliveries:
+            if delivery.account_id not in wanted and delivery.state != S.CANCELLED:
+                self.store.transition(delivery.id, S.CANCELLED, "account removed from the post",
+                                      now=now)
+        self.on_schedule_changed()
+
+    # -- checking ------------------------------------------------------------------
+    def problems(self, post: Post, *, when: datetime | None = None,
+                 publish_now: bool = False) -> list[Problem]:
+        """Everything that stops ``post`` from being scheduled at ``when`` (aware)."""
+        problems: list[Problem] = []
+        targets = [d for d in post.deliveries if d.state != S.CANCELLED]
+        if not targets:
+            problems.append(Problem("no_account", _("Choose at least one account."), "account"))
+        if not post.text.strip() and not post.media and not post.link:
+            problems.append(Problem("empty", _("The post has no text, link or photo."), "text"))
+        out = outgoing(post)
+        seen: set[str] = set()
+        for delivery in targets:
+            account = self.store.get_account(delivery.account_id)
+            if account.status != "ok":
+                problems.append(Problem("account_needs_reconnect", _(
+                    "The account {name} needs to be connected again.").format(name=account.name),
+                    "account"))
+            if account.network in seen:
+                continue
+            seen.add(account.network)
+            problems.extend(network_class(account.network).validate(out))
+        for index, media in enumerate(post.media, start=1):
+            if not Path(media.path).exists():
+                problems.append(Problem("media_missing", _(
+                    "Photo {n} ({name}) is missing from Pregonero's folder; attach it again.")
+                    .format(n=index, name=media.original_name), f"media:{media.id}"))
+        if not publish_now:
+            if when is None:
+                problems.append(Problem("no_time", _("Choose a date and time."), "when"))
+            elif when <= self.clock.now():
+                problems.append(Problem("time_past", _(
+                    "{time} is in the past. Choose a later time or use Publish now.").format(
+                    time=format_local(when, post.tz)), "when"))
+        return problems
+
+    # -- queueing ------------------------------------------------------------------
+    def schedule(self, post_id: int, when: datetime | None = None) -> Post:
+        """Queue every target of the post for ``when`` (aware; default: the saved time).
+
+        Raises ValidationError listing every problem; nothing changes then.
+        """
+        post = self.get(post_id)
+        when = when or post.due_at
+        problems = self.problems(post, when=when)
+        if problems:
+            raise ValidationError(problems)
+        assert when is not None
+        self.store.update_post(post_id, now=self.clock.now(), due_at=when)
+        self._queue(post, when, _("scheduled for {time}").format(
+            time=format_local(when, post.tz) + " " + post.tz))
+        return self.get(post_id)
+
+    def publish_now(self, post_id: int) -> Post:
+        """Queue every target of the post to go out immediately."""
+        post = self.get(post_id)
+        problems = self.problems(post, publish_now=True)
+        if problems:
+            raise ValidationError(problems)
+        now = self.clock.now()
+        self.store.update_post(post_id, now=now, due_at=now)
+        self._queue(post, now, _("publish now"))
+        return self.get(post_id)
+
+    def _queue(self, post: Post, when: datetime, reason: str) -> None:
+        now = self.clock.now()
+        for delivery in post.deliveries:
+            if delivery.state in QUEUEABLE and delivery.state != S.CANCELLED:
+                if self.store.transition(delivery.id, S.SCHEDULED, reason, now=now,
+                                         expect=QUEUEABLE, due_at=when, attempts=0,
+                                         last_error=""):
+                    self.listener.delivery_changed(delivery.id, post.id, S.SCHEDULED.value)
+        self.on_schedule_changed()
+
+    def unschedule(self, post_id: int) -> Post:
+        """Take the post's queued deliveries back to draft (nothing is published)."""
+        post = self.get(post_id)
+        now = self.clock.now()
+        back = {S.SCHEDULED, S.MISSED, S.FAILED, S.PAUSED, S.BLOCKED}
+        for delivery in post.deliveries:
+            if self.store.transition(delivery.id, S.DRAFT, "back to draft by the user", now=now,
+                                     expect=back):
+                self.listener.delivery_changed(delivery.id, post.id, S.DRAFT.value)
+        self.on_schedule_changed()
+        return self.get(post_id)
+
+    def delete(self, post_id: int) -> None:
+        """Cancel what is still queued and hide the post; its record is kept."""
+        post = self._editable(post_id)
+        now = self.clock.now()
+        for delivery in post.deliveries:
+            if delivery.state != S.CANCELLED:
+                self.store.transition(delivery.id, S.CANCELLED, "post deleted by the user",
+                                      now=now, expect=EDITABLE)
+        self.store.soft_delete_post(post_id, now)
+        self.on_schedule_changed()
+
+    def create_scheduled(self, *, text: str, link: str | None, media: list[tuple[Path, str]],
+                         account_ids: list[int], when: datetime, tz: str,
+                         draft: bool = False) -> Post:
+        """Create a post and schedule it in one step, or store nothing at all.
+
+        ``media`` is a list of (image path, alt text); ``when`` an aware instant chosen
+        in the IANA zone ``tz``. Every check runs before anything is written; raises
+        ValidationError with every problem found. ``draft=True`` keeps it unscheduled.
+        """
+        problems: list[Problem] = []
+        zone(tz)
+        infos = []
+        for index, (path, _alt) in enumerate(media, start=1):
+            try:
+                infos.append(inspect_image(path))
+            except ValidationError as exc:
+                problems.extend(Problem(p.code, p.message, f"media:{index}")
+                                for p in exc.problems)
+        if not account_ids:
+            problems.append(Problem("no_account", _("Choose at least one account."), "account"))
+        preview = OutgoingPost(text=text, link=link, media=tuple(
+            OutgoingMedia(p, a, i.mime, i.size_bytes) for (p, a), i in zip(media, infos,
+                                                                           strict=False)))
+        seen: set[str] = set()
+        for account_id in account_ids:
+            account = self.store.get_account(account_id)
+            if account.status != "ok":
+                problems.append(Problem("account_needs_reconnect", _(
+                    "The account {name} needs to be connected again.").format(name=account.name),
+                    "account"))
+            if account.network not in seen:
+                seen.add(account.network)
+                problems.extend(network_class(account.network).validate(preview))
+        if not text.strip() and not media and not link:
+            problems.append(Problem("empty", _("The post has no text, link or photo."), "text"))
+        if not draft and when <= self.clock.now():
+            problems.append(Problem("time_past", _(
+                "{time} is in the past. Choose a later time or use Publish now.").format(
+                time=format_local(when, tz)), "when"))
+        if problems:
+            raise ValidationError(problems)
+        post = self.create_draft(text=text, link=link, tz=tz, account_ids=account_ids)
+        for path, alt in media:
+            self.add_media(post.id, path, alt)
+        self.set_time(post.id, when, tz)
+        return self.get(post.id) if draft else self.schedule(post.id, when)

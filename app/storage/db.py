@@ -1,0 +1,148 @@
+"""Opening the SQLite store: WAL, foreign keys, busy timeout, migrations, version guard.
+
+Migrations are append-only: each entry of :data:`MIGRATIONS` runs once, in order, and
+``PRAGMA user_version`` records how many have run. A database whose version is
+higher than this program knows was written by a newer Pregonero and is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from app.errors import StorageError
+from app.i18n import _
+
+MIGRATIONS: list[str] = [
+    # 1: accounts, posts, media, deliveries, delivery_events, settings
+    """
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        network TEXT NOT NULL,
+        name TEXT NOT NULL UNIQUE,
+        remote_id TEXT NOT NULL,
+        display_name TEXT NOT NULL DEFAULT '',
+        keyring_user TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'ok',
+        status_reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        UNIQUE (network, remote_id)
+    );
+    CREATE TABLE posts (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL DEFAULT '',
+        link TEXT,
+        due_at TEXT,
+        tz TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT
+    );
+    CREATE TABLE media (
+        id INTEGER PRIMARY KEY,
+        post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        original_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        mime TEXT NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        alt_text TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX media_post ON media(post_id, position);
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        post_id INTEGER NOT NULL REFERENCES posts(id),
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        state TEXT NOT NULL,
+        due_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        claimed_at TEXT,
+        published_at TEXT,
+        remote_id TEXT,
+        permalink TEXT,
+        last_error TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        UNIQUE (post_id, account_id)
+    );
+    CREATE INDEX deliveries_due ON deliveries(state, due_at);
+    CREATE TABLE delivery_events (
+        id INTEGER PRIMARY KEY,
+        delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
+        at TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX delivery_events_delivery ON delivery_events(delivery_id, id);
+    CREATE TRIGGER delivery_events_no_update BEFORE UPDATE ON delivery_events
+        BEGIN SELECT RAISE(ABORT, 'delivery_events is append-only'); END;
+    CREATE TRIGGER delivery_events_no_delete BEFORE DELETE ON delivery_events
+        BEGIN SELECT RAISE(ABORT, 'delivery_events is append-only'); END;
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def open_db(path: Path, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the store at ``path`` and bring it to :data:`SCHEMA_VERSION`.
+
+    Raises StorageError if the file is not a database, cannot be written, or was
+    written by a newer version of Pregonero.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=10.0, check_same_thread=False,
+                               isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(_("Cannot open the database {path}: {why}").format(
+            path=path, why=exc)) from None
+    except OSError as exc:
+        raise StorageError(_("Cannot open the database {path}: {why}").format(
+            path=path, why=exc.strerror)) from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise StorageError(_(
+            "The database {path} was written by a newer version of Pregonero (schema {found}, "
+            "this version knows up to {known}). Update Pregonero to open it; nothing was "
+            "changed.").format(path=path, found=version, known=SCHEMA_VERSION))
+    if migrate and version < SCHEMA_VERSION:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for index in range(version, SCHEMA_VERSION):
+                for statement in _split_sql(MIGRATIONS[index]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {index + 1}")
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            conn.execute("ROLLBACK")
+            raise StorageError(_("Cannot update the database {path}: {why}").format(
+                path=path, why=exc)) from None
+    return sqlite_utils.Database(conn)
+
+
+def _split_sql(script: str) -> list[str]:
+    statements, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            statements.append(buf.strip())
+            buf = ""
+    return [s for s in statements if s]

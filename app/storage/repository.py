@@ -1,0 +1,390 @@
+"""All SQL of Pregonero. One connection per thread; every write in one transaction.
+
+Every change of a delivery's state goes through :meth:`Store.transition`, which
+writes the new state and an append-only ``delivery_events`` row together.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from app.errors import StorageError
+from app.i18n import _
+from app.models import (
+    TRANSITIONS,
+    Account,
+    Delivery,
+    DeliveryEvent,
+    DeliveryState,
+    MediaFile,
+    Post,
+)
+from app.storage.db import open_db
+from app.timeutil import from_iso, to_iso
+
+
+class InvalidTransition(RuntimeError):
+    """A state change the state machine does not allow: a bug, never user input."""
+
+
+def _dt(value: str | None) -> datetime | None:
+    return from_iso(value)
+
+
+def _account(row: dict[str, Any]) -> Account:
+    return Account(
+        id=row["id"], network=row["network"], name=row["name"], remote_id=row["remote_id"],
+        display_name=row["display_name"], keyring_user=row["keyring_user"],
+        status=row["status"], status_reason=row["status_reason"],
+        created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
+    )
+
+
+def _media(row: dict[str, Any]) -> MediaFile:
+    return MediaFile(**{k: row[k] for k in MediaFile.__dataclass_fields__})
+
+
+def _delivery(row: dict[str, Any]) -> Delivery:
+    return Delivery(
+        id=row["id"], post_id=row["post_id"], account_id=row["account_id"],
+        state=DeliveryState(row["state"]), due_at=_dt(row["due_at"]), attempts=row["attempts"],
+        claimed_at=_dt(row["claimed_at"]), published_at=_dt(row["published_at"]),
+        remote_id=row["remote_id"], permalink=row["permalink"], last_error=row["last_error"],
+        updated_at=from_iso(row["updated_at"]),  # type: ignore[arg-type]
+    )
+
+
+class Store:
+    """The SQLite store at ``path`` (see :func:`app.storage.db.open_db`).
+
+    Raises StorageError when the file cannot be used.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite_utils.Database] = []
+        self._lock = threading.Lock()
+        self._watch: sqlite3.Connection | None = None
+        self.db  # open and migrate now, so errors surface at start-up
+
+    # -- connections ---------------------------------------------------------------
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection (opened on first use)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = open_db(self.path)
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    def close(self) -> None:
+        """Close every connection this store opened (in any thread)."""
+        with self._lock:
+            for db in self._all:
+                try:
+                    db.conn.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception)."""
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StorageError(_("The database is busy or read-only: {why}").format(
+                why=exc)) from None
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                conn.execute("ROLLBACK")
+                raise StorageError(_("Could not save to the database: {why}").format(
+                    why=exc)) from None
+
+    def _rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    def data_version(self) -> int:
+        """A number that changes whenever any other connection (any process) commits.
+
+        Read on one dedicated connection, so successive values are comparable.
+        """
+        with self._lock:
+            if self._watch is None:
+                self._watch = sqlite3.connect(str(self.path), check_same_thread=False)
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- settings ------------------------------------------------------------------
+    def get_setting(self, key: str) -> str | None:
+        """Stored value of setting ``key`` or None."""
+        rows = self._rows("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store setting ``key``."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # -- accounts ------------------------------------------------------------------
+    def add_account(self, *, network: str, name: str, remote_id: str, display_name: str,
+                    keyring_user: str, now: datetime) -> Account:
+        """Insert an account. Raises sqlite3.IntegrityError on a duplicate name or page."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO accounts(network, name, remote_id, display_name, keyring_user, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (network, name, remote_id, display_name, keyring_user, to_iso(now)))
+            account_id = cur.lastrowid
+        return self.get_account(int(account_id or 0))
+
+    def get_account(self, account_id: int) -> Account:
+        """The account with ``account_id``. Raises KeyError if there is none."""
+        rows = self._rows("SELECT * FROM accounts WHERE id = ?", (account_id,))
+        if not rows:
+            raise KeyError(account_id)
+        return _account(rows[0])
+
+    def find_account(self, *, name: str | None = None, network: str | None = None,
+                     remote_id: str | None = None) -> Account | None:
+        """The account with that name, or that network and remote id; None if absent."""
+        if name is not None:
+            rows = self._rows("SELECT * FROM accounts WHERE name = ?", (name,))
+        else:
+            rows = self._rows("SELECT * FROM accounts WHERE network = ? AND remote_id = ?",
+                              (network, remote_id))
+        return _account(rows[0]) if rows else None
+
+    def list_accounts(self) -> list[Account]:
+        """Every account, by name."""
+        return [_account(r) for r in self._rows("SELECT * FROM accounts ORDER BY name")]
+
+    def set_account_status(self, account_id: int, status: str, reason: str = "") -> None:
+        """Mark an account ``ok`` or ``needs_reconnect`` with a reason."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE accounts SET status = ?, status_reason = ? WHERE id = ?",
+                         (status, reason, account_id))
+
+    def delete_account(self, account_id: int) -> None:
+        """Remove an account that no delivery refers to."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+
+    def account_has_deliveries(self, account_id: int) -> bool:
+        """True if any delivery (even a past one) points at the account."""
+        return bool(self._rows("SELECT 1 FROM deliveries WHERE account_id = ? LIMIT 1",
+                               (account_id,)))
+
+    # -- posts ---------------------------------------------------------------------
+    def create_post(self, *, text: str, link: str | None, tz: str, due_at: datetime | None,
+                    now: datetime) -> int:
+        """Insert a post; returns its id."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO posts(text, link, due_at, tz, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (text, link, to_iso(due_at) if due_at else None, tz, to_iso(now), to_iso(now)))
+            return int(cur.lastrowid or 0)
+
+    def update_post(self, post_id: int, *, now: datetime, **fields: Any) -> None:
+        """Update columns of a post (text, link, due_at, tz)."""
+        allowed = {"text", "link", "due_at", "tz"}
+        if not fields:
+            return
+        if set(fields) - allowed:
+            raise ValueError(f"unknown post fields {set(fields) - allowed}")
+        values = {k: (to_iso(v) if isinstance(v, datetime) else v) for k, v in fields.items()}
+        sets = ", ".join(f"{k} = ?" for k in values)
+        with self.transaction() as conn:
+            conn.execute(f"UPDATE posts SET {sets}, updated_at = ? WHERE id = ?",
+                         (*values.values(), to_iso(now), post_id))
+
+    def soft_delete_post(self, post_id: int, now: datetime) -> None:
+        """Hide a post; its deliveries and their record stay in the database."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE posts SET deleted_at = ? WHERE id = ?", (to_iso(now), post_id))
+
+    def get_post(self, post_id: int) -> Post:
+        """The post with its media and deliveries. Raises KeyError if absent or deleted."""
+        rows = self._rows("SELECT * FROM posts WHERE id = ? AND deleted_at IS NULL", (post_id,))
+        if not rows:
+            raise KeyError(post_id)
+        return self._post(rows[0])
+
+    def _post(self, row: dict[str, Any]) -> Post:
+        post = Post(
+            id=row["id"], text=row["text"], link=row["link"], due_at=_dt(row["due_at"]),
+            tz=row["tz"], created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
+            updated_at=from_iso(row["updated_at"]),  # type: ignore[arg-type]
+        )
+        post.media = [_media(r) for r in self._rows(
+            "SELECT * FROM media WHERE post_id = ? ORDER BY position, id", (post.id,))]
+        post.deliveries = [_delivery(r) for r in self._rows(
+            "SELECT * FROM deliveries WHERE post_id = ? ORDER BY id", (post.id,))]
+        return post
+
+    def list_posts(self) -> list[Post]:
+        """Every post not deleted: those with a time first by time, then drafts by edit time."""
+        rows = self._rows(
+            "SELECT * FROM posts WHERE deleted_at IS NULL "
+            "ORDER BY due_at IS NULL, due_at, updated_at DESC")
+        return [self._post(r) for r in rows]
+
+    # -- media ---------------------------------------------------------------------
+    def add_media(self, post_id: int, *, path: str, original_name: str, sha256: str,
+                  size_bytes: int, mime: str, width: int | None, height: int | None,
+                  alt_text: str, now: datetime) -> MediaFile:
+        """Attach a stored media file at the end of the post's media."""
+        with self.transaction() as conn:
+            position = conn.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM media WHERE post_id = ?",
+                (post_id,)).fetchone()[0]
+            cur = conn.execute(
+                "INSERT INTO media(post_id, position, path, original_name, sha256, size_bytes, "
+                "mime, width, height, alt_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (post_id, position, path, original_name, sha256, size_bytes, mime, width, height,
+                 alt_text))
+            conn.execute("UPDATE posts SET updated_at = ? WHERE id = ?", (to_iso(now), post_id))
+            media_id = cur.lastrowid
+        return _media(self._rows("SELECT * FROM media WHERE id = ?", (media_id,))[0])
+
+    def update_media(self, media_id: int, *, alt_text: str) -> None:
+        """Change a media file's alt text."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE media SET alt_text = ? WHERE id = ?", (alt_text, media_id))
+
+    def remove_media(self, media_id: int) -> None:
+        """Detach a media file from its post."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM media WHERE id = ?", (media_id,))
+
+    def media_in_use(self, path: str) -> bool:
+        """True if any post still refers to the stored file ``path``."""
+        return bool(self._rows("SELECT 1 FROM media WHERE path = ? LIMIT 1", (path,)))
+
+    # -- deliveries ----------------------------------------------------------------
+    def ensure_delivery(self, post_id: int, account_id: int, now: datetime) -> Delivery:
+        """The delivery of the post to that account, created as a draft if missing."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id FROM deliveries WHERE post_id = ? AND account_id = ?",
+                               (post_id, account_id)).fetchone()
+            if row is None:
+                cur = conn.execute(
+                    "INSERT INTO deliveries(post_id, account_id, state, updated_at) "
+                    "VALUES (?, ?, 'draft', ?)", (post_id, account_id, to_iso(now)))
+                delivery_id = int(cur.lastrowid or 0)
+                conn.execute(
+                    "INSERT INTO delivery_events(delivery_id, at, from_state, to_state, reason) "
+                    "VALUES (?, ?, NULL, 'draft', 'created')", (delivery_id, to_iso(now)))
+            else:
+                delivery_id = row[0]
+        return self.get_delivery(delivery_id)
+
+    def get_delivery(self, delivery_id: int) -> Delivery:
+        """The delivery with ``delivery_id``. Raises KeyError if absent."""
+        rows = self._rows("SELECT * FROM deliveries WHERE id = ?", (delivery_id,))
+        if not rows:
+            raise KeyError(delivery_id)
+        return _delivery(rows[0])
+
+    def transition(self, delivery_id: int, to: DeliveryState, reason: str, *, now: datetime,
+                   expect: set[DeliveryState] | frozenset[DeliveryState] | None = None,
+                   detail: str = "", **fields: Any) -> bool:
+        """Move a delivery to state ``to`` and log it, atomically.
+
+        ``expect``: only act if the current state is one of these (else return False);
+        ``fields``: other columns to set (due_at, attempts, claimed_at, remote_id, ...).
+        Returns True if the change was written. Raises InvalidTransition for a change
+        the state machine forbids, KeyError if the delivery does not exist.
+        """
+        allowed_cols = {"due_at", "attempts", "claimed_at", "published_at", "remote_id",
+                        "permalink", "last_error"}
+        if set(fields) - allowed_cols:
+            raise ValueError(f"unknown delivery fields {set(fields) - allowed_cols}")
+        values = {k: (to_iso(v) if isinstance(v, datetime) else v) for k, v in fields.items()}
+        with self.transaction() as conn:
+            row = conn.execute("SELECT state FROM deliveries WHERE id = ?",
+                               (delivery_id,)).fetchone()
+            if row is None:
+                raise KeyError(delivery_id)
+            current = DeliveryState(row[0])
+            if expect is not None and current not in expect:
+                return False
+            if to not in TRANSITIONS[current]:
+                raise InvalidTransition(f"delivery {delivery_id}: {current} -> {to}")
+            sets = "".join(f", {k} = ?" for k in values)
+            cur = conn.execute(
+                f"UPDATE deliveries SET state = ?, updated_at = ?{sets} "
+                "WHERE id = ? AND state = ?",
+                (to.value, to_iso(now), *values.values(), delivery_id, current.value))
+            if cur.rowcount != 1:
+                return False
+            conn.execute(
+                "INSERT INTO delivery_events(delivery_id, at, from_state, to_state, reason, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (delivery_id, to_iso(now), current.value, to.value, reason, detail))
+            return True
+
+    def deliveries_in(self, states: set[DeliveryState] | frozenset[DeliveryState],
+                      *, due_before: datetime | None = None,
+                      account_id: int | None = None) -> list[Delivery]:
+        """Deliveries of live posts in any of ``states`` (optionally due before / of an account)."""
+        marks = ", ".join("?" for _s in states)
+        sql = (f"SELECT d.* FROM deliveries d JOIN posts p ON p.id = d.post_id "
+               f"WHERE p.deleted_at IS NULL AND d.state IN ({marks})")
+        params: list[Any] = [s.value for s in states]
+        if due_before is not None:
+            sql += " AND d.due_at <= ?"
+            params.append(to_iso(due_before))
+        if account_id is not None:
+            sql += " AND d.account_id = ?"
+            params.append(account_id)
+        sql += " ORDER BY d.due_at, d.id"
+        return [_delivery(r) for r in self._rows(sql, tuple(params))]
+
+    def next_due_at(self) -> datetime | None:
+        """Earliest due time of a scheduled delivery of a live post, or None."""
+        rows = self._rows(
+            "SELECT MIN(d.due_at) AS due FROM deliveries d JOIN posts p ON p.id = d.post_id "
+            "WHERE p.deleted_at IS NULL AND d.state = 'scheduled'")
+        return _dt(rows[0]["due"]) if rows else None
+
+    def events(self, *, post_id: int | None = None,
+               delivery_id: int | None = None) -> list[DeliveryEvent]:
+        """The publication record of a post or of one delivery, oldest first."""
+        if delivery_id is not None:
+            rows = self._rows("SELECT * FROM delivery_events WHERE delivery_id = ? ORDER BY id",
+                              (delivery_id,))
+        else:
+            rows = self._rows(
+                "SELECT e.* FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id "
+                "WHERE d.post_id = ? ORDER BY e.id", (post_id,))
+        return [DeliveryEvent(
+            id=r["id"], delivery_id=r["delivery_id"],
+            at=from_iso(r["at"]) or datetime.min,
+            from_state=DeliveryState(r["from_state"]) if r["from_state"] else None,
+            to_state=DeliveryState(r["to_state"]), reason=r["reason"], detail=r["detail"],
+        ) for r in rows]

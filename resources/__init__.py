@@ -1,0 +1,1 @@
+"""Icons, translations and styles, importable with importlib.resources (also when frozen)."""

@@ -1,0 +1,1 @@
+"""When things run: APScheduler wiring, publish jobs, misfire and retry policy."""
