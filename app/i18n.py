@@ -96,9 +96,33 @@ def compile_catalogs() -> list[Path]:
     return written
 
 
+def stale_catalogs() -> list[Path]:
+    """The ``.mo`` files that do not match their ``.po`` (missing or out of date)."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    stale = []
+    for po in sorted(translations_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=po.parent.parent.name)
+        buf = io.BytesIO()
+        write_mo(buf, catalog)
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.read_bytes() != buf.getvalue():
+            stale.append(mo)
+    return stale
+
+
 if __name__ == "__main__":  # pragma: no cover - maintenance command
     if sys.argv[1:] == ["compile"]:
         for path in compile_catalogs():
             print(path)
+    elif sys.argv[1:] == ["check"]:
+        if stale := stale_catalogs():
+            print("Out of date (run scripts/i18n.sh):", *stale, sep="\n  ")
+            sys.exit(1)
+        print("translations: compiled catalogs are up to date")
     else:
-        print("usage: python -m app.i18n compile")
+        print("usage: python -m app.i18n compile|check")

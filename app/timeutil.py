@@ -67,10 +67,13 @@ def system_zone_name() -> str:
 
 
 def parse_local(text: str) -> datetime:
-    """Parse ``YYYY-MM-DD HH:MM`` (a naive wall-clock time). Raises ValidationError."""
-    try:
-        return datetime.strptime(text.strip(), LOCAL_FORMAT)
-    except ValueError:
+    """Parse ``YYYY-MM-DD HH:MM[:SS]`` (a naive wall-clock time). Raises ValidationError."""
+    for fmt in (LOCAL_FORMAT, LOCAL_FORMAT + ":%S"):
+        try:
+            return datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    else:
         raise ValidationError(
             _("Write the date and time as YYYY-MM-DD HH:MM, for example 2027-01-18 09:00 "
               "(got “{text}”).").format(text=text), code="bad_time") from None
@@ -84,7 +87,7 @@ def local_to_utc(local: datetime, zone_name: str, fold: int | None = None) -> da
     Raises NonexistentTimeError for a skipped time.
     """
     tz = zone(zone_name)
-    naive = local.replace(tzinfo=None, second=0, microsecond=0)
+    naive = local.replace(tzinfo=None, microsecond=0)
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
     back = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)

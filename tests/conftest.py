@@ -20,13 +20,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Every test gets its own PREGONERO_HOME, English messages and a memory keyring."""
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                  request: pytest.FixtureRequest) -> Iterator[Path]:
+    """Every test gets its own PREGONERO_HOME, English messages and a memory keyring.
+
+    Tests marked ``secretservice`` keep the real default keyring instead.
+    """
     home = tmp_path / "home"
     monkeypatch.setenv("PREGONERO_HOME", str(home))
     monkeypatch.setenv("PREGONERO_LANG", "en")
     monkeypatch.delenv("PREGONERO_FACEBOOK_API", raising=False)
     i18n.set_language("en")
+    if request.node.get_closest_marker("secretservice"):
+        yield home
+        return
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.memkeyring.MemoryKeyring")

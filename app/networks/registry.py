@@ -23,8 +23,12 @@ def network_class(key: str) -> type[Network]:
     try:
         return NETWORKS[key]
     except KeyError:
-        raise ValidationError(_("Unknown network “{key}”. Known: {known}.").format(
-            key=key, known=", ".join(sorted(NETWORKS))), code="unknown_network") from None
+        raise ValidationError(
+            _("Unknown network “{key}”. Known: {known}.").format(
+                key=key, known=", ".join(sorted(NETWORKS))
+            ),
+            code="unknown_network",
+        ) from None
 
 
 def base_url_override(key: str) -> str | None:

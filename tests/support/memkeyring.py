@@ -6,13 +6,23 @@ import json
 import os
 from pathlib import Path
 
+from jaraco.classes import properties
 from keyring.backend import KeyringBackend
+
+
+def _only_if_chosen(cls: type) -> float:
+    """Viable only when named in PYTHON_KEYRING_BACKEND: discovery never picks a test backend."""
+    if os.environ.get("PYTHON_KEYRING_BACKEND", "").endswith("." + cls.__name__):
+        return 1.0
+    raise RuntimeError("test backend: select it with PYTHON_KEYRING_BACKEND")
 
 
 class MemoryKeyring(KeyringBackend):
     """Secrets in a dict: one process only."""
 
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:  # noqa: N805
+        return _only_if_chosen(cls)
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,7 +45,9 @@ class FileKeyring(KeyringBackend):
     see the same secrets, and CI has no desktop keyring outside the Secret Service suite.
     """
 
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:  # noqa: N805
+        return _only_if_chosen(cls)
 
     @property
     def _path(self) -> Path:
