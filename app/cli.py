@@ -94,7 +94,9 @@ def cmd_account(args: argparse.Namespace) -> int:
     ctx = _context()
     if args.account_command == "list":
         for acc in ctx.accounts.list():
-            status = "" if acc.status == "ok" else f"  [{_('needs reconnect')}: {acc.status_reason}]"
+            status = ""
+            if acc.status != "ok":
+                status = f"  [{_('needs reconnect')}: {acc.status_reason}]"
             print(f"{acc.name}\t{acc.network}\t{acc.remote_id}\t{acc.display_name}{status}")
         return 0
     if args.account_command == "remove":

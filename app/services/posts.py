@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -136,9 +137,9 @@ class PostService:
 
     # -- checking ------------------------------------------------------------------
     def problems(self, post: Post, *, when: datetime | None = None,
-                 publish_now: bool = False) -> list[Problem]:
+                 publish_now: bool = False) -> builtins.list[Problem]:
         """Everything that stops ``post`` from being scheduled at ``when`` (aware)."""
-        problems: list[Problem] = []
+        problems: builtins.list[Problem] = []
         targets = [d for d in post.deliveries if d.state != S.CANCELLED]
         if not targets:
             problems.append(Problem("no_account", _("Choose at least one account."), "account"))
@@ -231,8 +232,9 @@ class PostService:
         self.store.soft_delete_post(post_id, now)
         self.on_schedule_changed()
 
-    def create_scheduled(self, *, text: str, link: str | None, media: list[tuple[Path, str]],
-                         account_ids: list[int], when: datetime, tz: str,
+    def create_scheduled(self, *, text: str, link: str | None,
+                         media: builtins.list[tuple[Path, str]],
+                         account_ids: builtins.list[int], when: datetime, tz: str,
                          draft: bool = False) -> Post:
         """Create a post and schedule it in one step, or store nothing at all.
 
@@ -240,7 +242,7 @@ class PostService:
         in the IANA zone ``tz``. Every check runs before anything is written; raises
         ValidationError with every problem found. ``draft=True`` keeps it unscheduled.
         """
-        problems: list[Problem] = []
+        problems: builtins.list[Problem] = []
         zone(tz)
         infos = []
         for index, (path, _alt) in enumerate(media, start=1):

@@ -74,7 +74,7 @@ class Store:
         self._all: list[sqlite_utils.Database] = []
         self._lock = threading.Lock()
         self._watch: sqlite3.Connection | None = None
-        self.db  # open and migrate now, so errors surface at start-up
+        _ = self.db  # open and migrate now, so errors surface at start-up
 
     # -- connections ---------------------------------------------------------------
     @property
@@ -124,7 +124,8 @@ class Store:
                 raise StorageError(_("Could not save to the database: {why}").format(
                     why=exc)) from None
 
-    def _rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+    def _rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+              ) -> list[dict[str, Any]]:
         return list(self.db.query(sql, params))
 
     def data_version(self) -> int:
