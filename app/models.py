@@ -7,7 +7,7 @@ A post fans out to one delivery per (post, account). All datetimes are aware UTC
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from app.i18n import N_, _
@@ -136,8 +136,33 @@ class DeliveryEvent:
 
 
 @dataclass
+class Campaign:
+    """A named set of posts (e.g. "Plan de Formación 2027") with its key dates."""
+
+    id: int
+    name: str
+    key_dates: list[KeyDate] = field(default_factory=list)
+
+
+@dataclass
+class KeyDate:
+    """A campaign's named date (e.g. "apertura_plazo" = 2027-01-18), a calendar date."""
+
+    id: int
+    campaign_id: int
+    name: str
+    date: date
+
+
+@dataclass
 class Post:
-    """A post: text, optional link, media and the deliveries it fans out to."""
+    """A post: text, optional link, media and the deliveries it fans out to.
+
+    A post may belong to a campaign and be pinned to one of its key dates:
+    ``pin_offset_days`` days from it (negative = before) at local ``pin_time``
+    ("HH:MM") in ``tz``. ``language`` is "es", "ca", "en" or "" (unknown).
+    ``import_key`` identifies the imported row it came from (re-imports skip it).
+    """
 
     id: int
     text: str
@@ -146,6 +171,12 @@ class Post:
     tz: str
     created_at: datetime
     updated_at: datetime
+    campaign_id: int | None = None
+    pin_key_date_id: int | None = None
+    pin_offset_days: int | None = None
+    pin_time: str | None = None
+    language: str = ""
+    import_key: str | None = None
     media: list[MediaFile] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
 

@@ -82,8 +82,9 @@ class Network(ABC):
     label: ClassVar[str]
     limits: ClassVar[Limits]
 
-    def __init__(self, remote_id: str, token: str, *, base_url: str | None = None,
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self, remote_id: str, token: str, *, base_url: str | None = None, timeout: float = 30.0
+    ) -> None:
         self.remote_id = remote_id
         self._token = token
         self.base_url = base_url
@@ -105,19 +106,25 @@ class Network(ABC):
         problems: list[Problem] = []
         n = cls.count_chars(post.text)
         if n > cls.limits.max_chars:
-            problems.append(Problem(
-                "text_too_long",
-                _("The text has {n} characters; {network} allows at most {limit}.").format(
-                    n=n, network=cls.label, limit=cls.limits.max_chars),
-                "text",
-            ))
+            problems.append(
+                Problem(
+                    "text_too_long",
+                    _("The text has {n} characters; {network} allows at most {limit}.").format(
+                        n=n, network=cls.label, limit=cls.limits.max_chars
+                    ),
+                    "text",
+                )
+            )
         if len(post.media) > cls.limits.max_images:
-            problems.append(Problem(
-                "too_many_media",
-                _("{network} takes at most {limit} photos in one post.").format(
-                    network=cls.label, limit=cls.limits.max_images),
-                "media",
-            ))
+            problems.append(
+                Problem(
+                    "too_many_media",
+                    _("{network} takes at most {limit} photos in one post.").format(
+                        network=cls.label, limit=cls.limits.max_images
+                    ),
+                    "media",
+                )
+            )
         return problems
 
     @abstractmethod

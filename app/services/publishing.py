@@ -115,7 +115,10 @@ class PublishingService:
 
     def _after_duplicate(self, delivery: Delivery, client: Network, post: Post,
                          exc: Duplicate) -> DeliveryState:
-        found = self._find(client, post, delivery)
+        try:
+            found = self._find(client, post, delivery)
+        except NetworkError:
+            found = None
         if found is not None:
             self._published(delivery, found, "network reported a duplicate; found it published")
             return S.PUBLISHED
@@ -185,6 +188,11 @@ class PublishingService:
         try:
             client = self.accounts.client(account)
             found = self._find(client, post, delivery)
+        except UnknownOutcome as exc:
+            # The network cannot say for sure: never guess, the user decides.
+            self._move(delivery, S.FAILED, "could not confirm", expect={S.UNCONFIRMED},
+                       detail=str(exc), last_error=str(exc))
+            return S.FAILED
         except (NetworkError, CredentialsError) as exc:
             if isinstance(exc, AuthExpired):
                 self.accounts.mark_needs_reconnect(account, exc.user_message or str(exc))

@@ -89,6 +89,29 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 2: campaigns with named key dates; posts pinned to a key date; import identity
+    """
+    CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE key_dates (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        date TEXT NOT NULL,
+        UNIQUE (campaign_id, name)
+    );
+    ALTER TABLE posts ADD COLUMN campaign_id INTEGER REFERENCES campaigns(id);
+    ALTER TABLE posts ADD COLUMN pin_key_date_id INTEGER REFERENCES key_dates(id);
+    ALTER TABLE posts ADD COLUMN pin_offset_days INTEGER;
+    ALTER TABLE posts ADD COLUMN pin_time TEXT;
+    ALTER TABLE posts ADD COLUMN language TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN import_key TEXT;
+    CREATE UNIQUE INDEX posts_import_key ON posts(import_key) WHERE import_key IS NOT NULL;
+    CREATE INDEX posts_campaign ON posts(campaign_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

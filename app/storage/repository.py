@@ -10,7 +10,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,11 @@ from app.i18n import _
 from app.models import (
     TRANSITIONS,
     Account,
+    Campaign,
     Delivery,
     DeliveryEvent,
     DeliveryState,
+    KeyDate,
     MediaFile,
     Post,
 )
@@ -212,7 +214,8 @@ class Store:
 
     def update_post(self, post_id: int, *, now: datetime, **fields: Any) -> None:
         """Update columns of a post (text, link, due_at, tz)."""
-        allowed = {"text", "link", "due_at", "tz"}
+        allowed = {"text", "link", "due_at", "tz", "campaign_id", "pin_key_date_id",
+                   "pin_offset_days", "pin_time", "language", "import_key"}
         if not fields:
             return
         if set(fields) - allowed:
@@ -240,6 +243,9 @@ class Store:
             id=row["id"], text=row["text"], link=row["link"], due_at=_dt(row["due_at"]),
             tz=row["tz"], created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
             updated_at=from_iso(row["updated_at"]),  # type: ignore[arg-type]
+            campaign_id=row["campaign_id"], pin_key_date_id=row["pin_key_date_id"],
+            pin_offset_days=row["pin_offset_days"], pin_time=row["pin_time"],
+            language=row["language"], import_key=row["import_key"],
         )
         post.media = [_media(r) for r in self._rows(
             "SELECT * FROM media WHERE post_id = ? ORDER BY position, id", (post.id,))]
@@ -253,6 +259,53 @@ class Store:
             "SELECT * FROM posts WHERE deleted_at IS NULL "
             "ORDER BY due_at IS NULL, due_at, updated_at DESC")
         return [self._post(r) for r in rows]
+
+    # -- campaigns -----------------------------------------------------------------
+    def add_campaign(self, name: str, now: datetime) -> Campaign:
+        """Insert a campaign. Raises sqlite3.IntegrityError if the name exists."""
+        with self.transaction() as conn:
+            cur = conn.execute("INSERT INTO campaigns(name, created_at) VALUES (?, ?)",
+                               (name, to_iso(now)))
+            campaign_id = int(cur.lastrowid or 0)
+        return self.get_campaign(campaign_id)
+
+    def get_campaign(self, campaign_id: int) -> Campaign:
+        """The campaign with its key dates. Raises KeyError if absent."""
+        rows = self._rows("SELECT * FROM campaigns WHERE id = ?", (campaign_id,))
+        if not rows:
+            raise KeyError(campaign_id)
+        return self._campaign(rows[0])
+
+    def _campaign(self, row: dict[str, Any]) -> Campaign:
+        dates = [KeyDate(r["id"], r["campaign_id"], r["name"], date.fromisoformat(r["date"]))
+                 for r in self._rows("SELECT * FROM key_dates WHERE campaign_id = ? "
+                                     "ORDER BY date, name", (row["id"],))]
+        return Campaign(row["id"], row["name"], dates)
+
+    def find_campaign(self, name: str) -> Campaign | None:
+        """The campaign called ``name`` or None."""
+        rows = self._rows("SELECT * FROM campaigns WHERE name = ?", (name,))
+        return self._campaign(rows[0]) if rows else None
+
+    def list_campaigns(self) -> list[Campaign]:
+        """Every campaign, by name."""
+        return [self._campaign(r) for r in self._rows("SELECT * FROM campaigns ORDER BY name")]
+
+    def set_key_date(self, campaign_id: int, name: str, day: date) -> KeyDate:
+        """Create or move the key date ``name`` of a campaign."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO key_dates(campaign_id, name, date) VALUES (?, ?, ?) "
+                "ON CONFLICT(campaign_id, name) DO UPDATE SET date = excluded.date",
+                (campaign_id, name, day.isoformat()))
+        row = self._rows("SELECT * FROM key_dates WHERE campaign_id = ? AND name = ?",
+                         (campaign_id, name))[0]
+        return KeyDate(row["id"], row["campaign_id"], row["name"], date.fromisoformat(row["date"]))
+
+    def post_id_by_import_key(self, import_key: str) -> int | None:
+        """The post imported from the row identified by ``import_key``, if any."""
+        rows = self._rows("SELECT id FROM posts WHERE import_key = ?", (import_key,))
+        return int(rows[0]["id"]) if rows else None
 
     # -- media ---------------------------------------------------------------------
     def add_media(self, post_id: int, *, path: str, original_name: str, sha256: str,

@@ -190,3 +190,14 @@ def test_draft_edits_are_saved_immediately(ctx: AppContext) -> None:
     fresh = AppContext(ctx.store.path, client_factory=stub_factory)
     assert fresh.posts.get(post.id).text == "primer borrador"
     fresh.close()
+
+
+def test_reconcile_that_cannot_tell_fails_for_the_user_to_decide(ctx: AppContext) -> None:
+    from app.errors import UnknownOutcome
+
+    post = scheduled(ctx)
+    StubNetwork.script = ["created-no-answer"]
+    StubNetwork.find_error = UnknownOutcome("several candidates")
+    assert publish_due(ctx, post) == S.FAILED
+    assert len(StubNetwork.published) == 1  # never sent again on a guess
+    assert "several candidates" in ctx.store.get_delivery(post.deliveries[0].id).last_error
