@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--json", action="store_true")
 
     sub.add_parser("run", help=_("publish on schedule without the window, until stopped"))
+
+    from app.commands import COMMAND_MODULES
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_parser(sub)
     return parser
 
 
@@ -210,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_post_add(args)
         if args.command in handlers:
             return handlers[args.command](args)
+        if getattr(args, "handler", None) is not None:
+            return int(args.handler(args))
         build_parser().print_help()
         return 2
     except ValidationError as exc:
