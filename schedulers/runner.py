@@ -24,7 +24,9 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from app import paths
+from app.backup import latest_backup_time, make_backup
 from app.context import AppContext
+from app.errors import StorageError
 from app.models import DeliveryState
 from schedulers.lock import PublisherLock
 
@@ -82,6 +84,8 @@ class Runner:
         self._scheduler.add_job(self._sweep, "interval", seconds=self.sweep_seconds,
                                 id="sweep", replace_existing=True)
         self._scheduler.add_job(self._startup_scan, id="scan", replace_existing=True)
+        self._scheduler.add_job(self._daily_backup, "interval", hours=1, id="backup",
+                                next_run_time=datetime.now(UTC), replace_existing=True)
 
     def stop(self, wait: bool = True) -> None:
         """Stop publishing (in-flight publishes finish first when ``wait``) and free the lock."""
@@ -185,6 +189,19 @@ class Runner:
         self._reconcile_all()
         if changed:
             self._arm()
+
+    def _daily_backup(self) -> None:
+        if not self.is_publisher:
+            return
+        last = latest_backup_time(self.ctx.store.path)
+        now = datetime.now()
+        if last is None or last.date() != now.date():
+            try:
+                path = make_backup(self.ctx.store.path, now)
+                log.info("daily backup written: %s", path.name)
+            except StorageError as exc:
+                log.warning("daily backup failed: %s", exc)
+                self.ctx.listeners.notice(str(exc))
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until no publish is in flight (tests and shutdown); False on timeout."""

@@ -7,4 +7,5 @@ AppError subclasses for refusals; app/cli.py prints them and returns 1.
 """
 
 COMMAND_MODULES: list[str] = [
+    "app.commands.maintenance",
 ]

@@ -445,8 +445,8 @@ class FacebookPages(Network):
         if not wanted.strip() and len(candidates) != 1:
             raise UnknownOutcome(
                 _(
-                    "Several posts without text appeared on the Page at that time; Pregonero cannot "
-                    "tell which one is this. Check the Page before publishing it again."
+                    "Several posts without text appeared on the Page at that time; Pregonero "
+                    "cannot tell which one is this. Check the Page before publishing it again."
                 )
             )
         found = candidates[-1]

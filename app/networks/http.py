@@ -28,7 +28,6 @@ from __future__ import annotations
 import email.utils
 import logging
 import os
-import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -49,6 +48,7 @@ from app.errors import (
     UnknownOutcome,
 )
 from app.i18n import _
+from app.redact import RedactingFilter, redact
 
 log = logging.getLogger(__name__)
 
@@ -62,52 +62,6 @@ DEFAULT_RETRY_AFTER = 60.0
 
 #: Methods whose loss of answer means "it may have happened" (brief: POST, DELETE).
 NON_IDEMPOTENT = frozenset({"POST", "PATCH", "DELETE"})
-
-_MASK = "***"
-_SECRET_PARAM = re.compile(
-    r"(?i)((?:access_token|input_token|fb_exchange_token|client_secret|refresh_token|password)"
-    r"(?:=|%3D|[\"']?\s*:\s*[\"']?))[^&\s\"',;}]+"
-)
-_AUTH_HEADER = re.compile(
-    r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(?:(?:bearer|oauth|basic)\s+)?[^\s\"',}]+"
-)
-_AUTH_SCHEME = re.compile(r"(?i)\b(bearer|oauth)\s+[A-Za-z0-9._~+/=|-]{8,}")
-
-
-def redact(text: str, secrets: Sequence[str] = ()) -> str:
-    """Return ``text`` with credentials masked as ``***``.
-
-    Masks ``access_token=...`` (and other token-like query/form/JSON parameters),
-    ``Authorization`` header values, ``Bearer``/``OAuth`` credentials and every exact
-    occurrence of the strings in ``secrets`` (empty strings are ignored).
-    """
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, _MASK)
-    text = _SECRET_PARAM.sub(lambda m: m.group(1) + _MASK, text)
-    text = _AUTH_HEADER.sub(lambda m: m.group(1) + _MASK, text)
-    return _AUTH_SCHEME.sub(lambda m: m.group(1) + " " + _MASK, text)
-
-
-class RedactingFilter(logging.Filter):
-    """Logging filter that masks credentials in a record's message (see :func:`redact`).
-
-    urllib3 logs every request line at DEBUG, query string included
-    (``"GET /v25.0/1?access_token=... HTTP/1.1" 200``); this filter is installed on the
-    loggers of urllib3 and requests when this module is imported. A filter on a logger
-    only sees records created by that very logger, hence one per module logger.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # a malformed record: leave it to logging
-            return True
-        masked = redact(message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
-
 
 THIRD_PARTY_LOGGERS = (
     "urllib3",

@@ -426,6 +426,24 @@ class Store:
             "WHERE p.deleted_at IS NULL AND d.state = 'scheduled'")
         return _dt(rows[0]["due"]) if rows else None
 
+    def record_rows(self, post_id: int | None = None) -> list[dict[str, Any]]:
+        """The publication record joined with its post and account, oldest first.
+
+        Keys: event_id, at (ISO UTC), post_id, post_text, post_tz, account, network,
+        page_id, delivery_id, from_state, to_state, reason, detail, remote_id, permalink.
+        """
+        sql = ("SELECT e.id AS event_id, e.at, p.id AS post_id, p.text AS post_text, "
+               "p.tz AS post_tz, a.name AS account, a.network, a.remote_id AS page_id, "
+               "d.id AS delivery_id, e.from_state, e.to_state, e.reason, e.detail, "
+               "d.remote_id, d.permalink FROM delivery_events e "
+               "JOIN deliveries d ON d.id = e.delivery_id JOIN posts p ON p.id = d.post_id "
+               "JOIN accounts a ON a.id = d.account_id")
+        params: tuple[Any, ...] = ()
+        if post_id is not None:
+            sql += " WHERE p.id = ?"
+            params = (post_id,)
+        return self._rows(sql + " ORDER BY e.id", params)
+
     def events(self, *, post_id: int | None = None,
                delivery_id: int | None = None) -> list[DeliveryEvent]:
         """The publication record of a post or of one delivery, oldest first."""
