@@ -47,8 +47,9 @@ def _copy(source: sqlite3.Connection, dest: Path) -> None:
     tmp.replace(dest)
 
 
-def make_backup(db_path: Path, now: datetime, *, keep: int = DEFAULT_KEEP,
-                suffix: str = "") -> Path:
+def make_backup(
+    db_path: Path, now: datetime, *, keep: int = DEFAULT_KEEP, suffix: str = ""
+) -> Path:
     """Write ``backups/pregonero-YYYYMMDD-HHMMSS.sqlite3`` (local ``now``) and prune to ``keep``.
 
     Raises StorageError if the database cannot be read or the copy cannot be written.
@@ -63,8 +64,9 @@ def make_backup(db_path: Path, now: datetime, *, keep: int = DEFAULT_KEEP,
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(_("Could not back up the database: {why}").format(why=exc)) from None
     if keep > 0:
-        regular = [p for p in list_backups(db_path) if not p.name.endswith("-before-restore"
-                                                                             ".sqlite3")]
+        regular = [
+            p for p in list_backups(db_path) if not p.name.endswith("-before-restore.sqlite3")
+        ]
         for old in regular[keep:]:
             old.unlink(missing_ok=True)
     return dest
@@ -92,13 +94,15 @@ def check_backup(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise StorageError(_("{path} is not a Pregonero database: {why}").format(
-            path=path.name, why=exc)) from None
+        raise StorageError(
+            _("{path} is not a Pregonero database: {why}").format(path=path.name, why=exc)
+        ) from None
     if "deliveries" not in tables or version < 1:
         raise StorageError(_("{path} is not a Pregonero database.").format(path=path.name))
     if version > SCHEMA_VERSION:
-        raise StorageError(_("{path} was written by a newer version of Pregonero.").format(
-            path=path.name))
+        raise StorageError(
+            _("{path} was written by a newer version of Pregonero.").format(path=path.name)
+        )
     if ok != "ok":
         raise StorageError(_("{path} is damaged: {why}").format(path=path.name, why=ok))
 

@@ -15,9 +15,23 @@ from typing import Any
 from app.storage.repository import Store
 from app.timeutil import format_local, from_iso
 
-COLUMNS = ["event_id", "at_utc", "at_local", "post_tz", "post_id", "account", "network",
-           "page_id", "from_state", "to_state", "reason", "detail", "remote_id", "permalink",
-           "post_text"]
+COLUMNS = [
+    "event_id",
+    "at_utc",
+    "at_local",
+    "post_tz",
+    "post_id",
+    "account",
+    "network",
+    "page_id",
+    "from_state",
+    "to_state",
+    "reason",
+    "detail",
+    "remote_id",
+    "permalink",
+    "post_text",
+]
 
 
 def record(store: Store, post_id: int | None = None) -> list[dict[str, Any]]:
@@ -25,11 +39,14 @@ def record(store: Store, post_id: int | None = None) -> list[dict[str, Any]]:
     rows = []
     for row in store.record_rows(post_id):
         at = from_iso(row["at"])
-        rows.append({
-            **{k: row[k] for k in COLUMNS if k in row},
-            "at_utc": row["at"], "at_local": format_local(at, row["post_tz"]),
-            "from_state": row["from_state"] or "",
-        })
+        rows.append(
+            {
+                **{k: row[k] for k in COLUMNS if k in row},
+                "at_utc": row["at"],
+                "at_local": format_local(at, row["post_tz"]),
+                "from_state": row["from_state"] or "",
+            }
+        )
     return rows
 
 

@@ -43,14 +43,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     lock = PublisherLock(paths.publisher_lock_path())
     if not lock.try_acquire():
-        raise StorageError(_("Close the Pregonero window and stop “pregonero run” before "
-                             "restoring a backup."))
+        raise StorageError(
+            _("Close the Pregonero window and stop “pregonero run” before restoring a backup.")
+        )
     try:
         saved = restore_backup(paths.db_path(), args.file.expanduser(), datetime.now())
     finally:
         lock.release()
-    print(_("Restored {file}. The database as it was is kept in {saved}.").format(
-        file=args.file, saved=saved))
+    print(
+        _("Restored {file}. The database as it was is kept in {saved}.").format(
+            file=args.file, saved=saved
+        )
+    )
     return 0
 
 

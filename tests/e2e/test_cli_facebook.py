@@ -33,13 +33,15 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     environ = dict(os.environ)
-    environ.update({
-        "PREGONERO_HOME": str(tmp_path / "home"),
-        "PREGONERO_LANG": "en",
-        "PYTHON_KEYRING_BACKEND": "tests.support.memkeyring.FileKeyring",
-        "PREGONERO_TEST_KEYRING": str(tmp_path / "keyring.json"),
-        "PYTHONPATH": str(ROOT),
-    })
+    environ.update(
+        {
+            "PREGONERO_HOME": str(tmp_path / "home"),
+            "PREGONERO_LANG": "en",
+            "PYTHON_KEYRING_BACKEND": "tests.support.memkeyring.FileKeyring",
+            "PREGONERO_TEST_KEYRING": str(tmp_path / "keyring.json"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     return environ
 
 
@@ -47,7 +49,11 @@ def env(tmp_path: Path) -> dict[str, str]:
 def graph(env: dict[str, str]) -> Iterator[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes.graph", "--pages", f"{PAGE}:{TOKEN}:Empleo Región"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()
     env["PREGONERO_FACEBOOK_API"] = url
@@ -57,8 +63,15 @@ def graph(env: dict[str, str]) -> Iterator[str]:
 
 
 def pregonero(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def fake_state(url: str) -> dict[str, Any]:
@@ -66,14 +79,15 @@ def fake_state(url: str) -> dict[str, Any]:
         return dict(json.loads(resp.read()))
 
 
-def test_sample_posts_go_out_once_on_time(env: dict[str, str], graph: str,
-                                          samples: Path) -> None:
-    added = pregonero(env, "account", "add", "facebook", "--name", "Empleo", "--page-id", PAGE,
-                      stdin=TOKEN + "\n")
+def test_sample_posts_go_out_once_on_time(env: dict[str, str], graph: str, samples: Path) -> None:
+    added = pregonero(
+        env, "account", "add", "facebook", "--name", "Empleo", "--page-id", PAGE, stdin=TOKEN + "\n"
+    )
     assert added.returncode == 0, added.stderr
     assert "Empleo Región" in added.stdout
     assert TOKEN not in (Path(env["PREGONERO_HOME"]) / "pregonero.sqlite3").read_bytes().decode(
-        "latin-1")
+        "latin-1"
+    )
 
     data = json.loads((samples / "posts.json").read_text(encoding="utf-8"))
     tz = ZoneInfo("Europe/Madrid")
@@ -82,8 +96,18 @@ def test_sample_posts_go_out_once_on_time(env: dict[str, str], graph: str,
     refused = []
     for index, post in enumerate(p for p in data["posts"] if "facebook" in p["channels"]):
         at = (start + timedelta(seconds=index)).strftime("%Y-%m-%d %H:%M:%S")
-        args = ["post", "add", "--text", post["text"]["es"], "--account", "Empleo",
-                "--at", at, "--tz", "Europe/Madrid"]
+        args = [
+            "post",
+            "add",
+            "--text",
+            post["text"]["es"],
+            "--account",
+            "Empleo",
+            "--at",
+            at,
+            "--tz",
+            "Europe/Madrid",
+        ]
         for media in post.get("media", []):
             args += ["--media", str(samples / media["path"])]
             if alt := media.get("alt", {}).get("es"):
@@ -97,16 +121,19 @@ def test_sample_posts_go_out_once_on_time(env: dict[str, str], graph: str,
         assert result.returncode == 0, result.stderr
         expected[post["text"]["es"]] = {
             "due": datetime.strptime(at, "%Y-%m-%d %H:%M:%S").replace(tzinfo=tz),
-            "photos": [(sha256_file(samples / m["path"]), m.get("alt", {}).get("es", ""))
-                       for m in post.get("media", [])],
+            "photos": [
+                (sha256_file(samples / m["path"]), m.get("alt", {}).get("es", ""))
+                for m in post.get("media", [])
+            ],
         }
     assert refused == ["pf-last-day"] and len(expected) >= 5
 
     listing = json.loads(pregonero(env, "list", "--json").stdout)
     assert {d["state"] for p in listing for d in p["deliveries"]} == {"scheduled"}
 
-    runner = subprocess.Popen([sys.executable, "-m", "app", "run"], cwd=ROOT, env=env,
-                              stderr=subprocess.PIPE, text=True)
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "app", "run"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
