@@ -129,3 +129,44 @@ def test_interrupted_publish_is_reconciled_not_resent(ctx: AppContext, tmp_path:
         assert len(StubNetwork.published) == 1
     finally:
         runner.stop()
+
+
+class JumpClock:
+    """Real time plus an offset that a test can jump (a laptop waking from sleep)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=self.offset)
+
+
+def test_wake_from_sleep_finds_overdue_posts_within_seconds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    StubNetwork.reset()
+    clock = JumpClock()
+    ctx = AppContext(tmp_path / "p.sqlite3", clock=clock, client_factory=stub_factory)
+    ctx.accounts.connect("facebook", name="Empleo", remote_id="111", token="tok")
+    acc = ctx.accounts.by_name("Empleo")
+    long_ago = ctx.posts.create_scheduled(
+        text="durante la siesta", link=None, media=[], account_ids=[acc.id],
+        when=clock.now() + timedelta(hours=1), tz="Europe/Madrid").deliveries[0].id
+    just_now = ctx.posts.create_scheduled(
+        text="justo al despertar", link=None, media=[], account_ids=[acc.id],
+        when=clock.now() + timedelta(hours=1, minutes=55), tz="Europe/Madrid").deliveries[0].id
+    runner = Runner(ctx, sweep_seconds=0.2, grace_seconds=600,
+                    lock=PublisherLock(tmp_path / "lock"))
+    runner.start()
+    try:
+        time.sleep(0.5)
+        assert not StubNetwork.published
+        # The machine sleeps two hours: the wall clock jumps, the monotonic clock does not.
+        clock.offset = 2 * 3600
+        real_time = time.time
+        monkeypatch.setattr("schedulers.runner.time.time", lambda: real_time() + clock.offset)
+        assert wait_for(lambda: ctx.store.get_delivery(long_ago).state == S.MISSED, 5)
+        assert wait_for(lambda: ctx.store.get_delivery(just_now).state == S.PUBLISHED, 5)
+        assert [p.text for _r, p, _at in StubNetwork.published] == ["justo al despertar"]
+    finally:
+        runner.stop()
+        ctx.close()
