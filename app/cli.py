@@ -33,8 +33,13 @@ from app.timeutil import format_local, local_to_utc, parse_local, zone
 class _MediaAction(argparse.Action):
     """Collects ``--media FILE`` and the ``--alt TEXT`` that follows it, in order."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: Any, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
         items: list[list[str]] = getattr(namespace, "media", None) or []
         if option_string == "--media":
             items.append([str(values), ""])
@@ -47,8 +52,10 @@ class _MediaAction(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = argparse.ArgumentParser(prog="pregonero", description=_(
-        "Schedule and publish posts to your own social-media accounts."))
+    parser = argparse.ArgumentParser(
+        prog="pregonero",
+        description=_("Schedule and publish posts to your own social-media accounts."),
+    )
     sub = parser.add_subparsers(dest="command")
 
     account = sub.add_parser("account", help=_("connect, list or remove accounts"))
@@ -68,12 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     padd.add_argument("--link", default=None)
     padd.add_argument("--media", action=_MediaAction, help=_("an image file (repeatable)"))
     padd.add_argument("--alt", action=_MediaAction, help=_("alt text of the preceding --media"))
-    padd.add_argument("--account", action="append", required=True,
-                      help=_("account name (repeatable)"))
+    padd.add_argument(
+        "--account", action="append", required=True, help=_("account name (repeatable)")
+    )
     padd.add_argument("--at", required=True, help=_('local time "YYYY-MM-DD HH:MM"'))
     padd.add_argument("--tz", default=None, help=_("IANA time zone, e.g. Europe/Madrid"))
-    padd.add_argument("--dst", choices=["first", "second"], default=None,
-                      help=_("which one, when the clocks go back and the time happens twice"))
+    padd.add_argument(
+        "--dst",
+        choices=["first", "second"],
+        default=None,
+        help=_("which one, when the clocks go back and the time happens twice"),
+    )
     padd.add_argument("--draft", action="store_true", help=_("save without scheduling"))
 
     lst = sub.add_parser("list", help=_("list posts and their deliveries"))
@@ -111,10 +123,14 @@ def cmd_account(args: argparse.Namespace) -> int:
     if sys.stdin.isatty():
         print(_("Paste the Page access token and press Enter:"), file=sys.stderr)
     token = sys.stdin.readline().strip()
-    account = ctx.accounts.connect(args.network, name=args.name, remote_id=args.page_id,
-                                   token=token)
-    print(_("Connected {name}: {page} (Page {id}).").format(
-        name=account.name, page=account.display_name, id=account.remote_id))
+    account = ctx.accounts.connect(
+        args.network, name=args.name, remote_id=args.page_id, token=token
+    )
+    print(
+        _("Connected {name}: {page} (Page {id}).").format(
+            name=account.name, page=account.display_name, id=account.remote_id
+        )
+    )
     return 0
 
 
@@ -127,8 +143,15 @@ def cmd_post_add(args: argparse.Namespace) -> int:
     when = local_to_utc(parse_local(args.at), tz, fold)
     accounts = [ctx.accounts.by_name(name).id for name in args.account]
     media = [(Path(path).expanduser(), alt) for path, alt in (args.media or [])]
-    post = ctx.posts.create_scheduled(text=args.text, link=args.link, media=media,
-                                      account_ids=accounts, when=when, tz=tz, draft=args.draft)
+    post = ctx.posts.create_scheduled(
+        text=args.text,
+        link=args.link,
+        media=media,
+        account_ids=accounts,
+        when=when,
+        tz=tz,
+        draft=args.draft,
+    )
     print(post.id)
     return 0
 
@@ -136,18 +159,29 @@ def cmd_post_add(args: argparse.Namespace) -> int:
 def _post_dict(ctx: Any, post: Any) -> dict[str, Any]:
     names = {a.id: a.name for a in ctx.accounts.list()}
     return {
-        "id": post.id, "text": post.text, "link": post.link, "tz": post.tz,
+        "id": post.id,
+        "text": post.text,
+        "link": post.link,
+        "tz": post.tz,
         "due_at": post.due_at.isoformat() if post.due_at else None,
         "due_local": format_local(post.due_at, post.tz),
         "state": post.state.value,
         "media": [{"file": m.original_name, "alt": m.alt_text} for m in post.media],
-        "deliveries": [{
-            "id": d.id, "account": names.get(d.account_id, str(d.account_id)),
-            "state": d.state.value, "due_at": d.due_at.isoformat() if d.due_at else None,
-            "published_at": d.published_at.isoformat() if d.published_at else None,
-            "remote_id": d.remote_id, "permalink": d.permalink, "attempts": d.attempts,
-            "error": d.last_error,
-        } for d in post.deliveries if d.state.value != "cancelled"],
+        "deliveries": [
+            {
+                "id": d.id,
+                "account": names.get(d.account_id, str(d.account_id)),
+                "state": d.state.value,
+                "due_at": d.due_at.isoformat() if d.due_at else None,
+                "published_at": d.published_at.isoformat() if d.published_at else None,
+                "remote_id": d.remote_id,
+                "permalink": d.permalink,
+                "attempts": d.attempts,
+                "error": d.last_error,
+            }
+            for d in post.deliveries
+            if d.state.value != "cancelled"
+        ],
     }
 
 
@@ -163,8 +197,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(_("No posts yet."))
     for post in posts:
         text = post["text"].replace("\n", " ")
-        print(f"#{post['id']}  {post['due_local'] or '-':16}  {post['tz']}  "
-              f"{text[:60]}{'…' if len(text) > 60 else ''}")
+        print(
+            f"#{post['id']}  {post['due_local'] or '-':16}  {post['tz']}  "
+            f"{text[:60]}{'…' if len(text) > 60 else ''}"
+        )
         for d in post["deliveries"]:
             line = f"      {d['account']:12} {DeliveryState(d['state']).label}"
             if d["permalink"]:
@@ -190,11 +226,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         signal.signal(sig, lambda *_a: stop.set())
     runner = Runner(ctx)
     runner.start()
-    print(_("Pregonero is publishing on schedule. Stop with Ctrl+C. Log: {path}").format(
-        path=log_path), file=sys.stderr, flush=True)
+    print(
+        _("Pregonero is publishing on schedule. Stop with Ctrl+C. Log: {path}").format(
+            path=log_path
+        ),
+        file=sys.stderr,
+        flush=True,
+    )
     if not runner.is_publisher:
-        print(_("Another Pregonero (the window?) is publishing now; this one takes over when it "
-                "closes."), file=sys.stderr, flush=True)
+        print(
+            _(
+                "Another Pregonero (the window?) is publishing now; this one takes over when it "
+                "closes."
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
     stop.wait()
     runner.stop(wait=True)
     ctx.close()

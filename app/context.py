@@ -25,21 +25,27 @@ class AppContext:
     Raises StorageError if the database cannot be opened.
     """
 
-    def __init__(self, db_path: Path | None = None, *, clock: Clock | None = None,
-                 credentials: CredentialStore | None = None,
-                 client_factory: ClientFactory = create_client) -> None:
+    def __init__(
+        self,
+        db_path: Path | None = None,
+        *,
+        clock: Clock | None = None,
+        credentials: CredentialStore | None = None,
+        client_factory: ClientFactory = create_client,
+    ) -> None:
         self.clock: Clock = clock or SystemClock()
         self.store = Store(db_path or paths.db_path())
         self.settings = Settings(self.store)
         self.listeners = ListenerHub()
         self.credentials = credentials or CredentialStore()
         self._schedule_hooks: list[Callable[[], None]] = []
-        self.accounts = AccountService(self.store, self.credentials, self.clock, self.listeners,
-                                       client_factory)
-        self.posts = PostService(self.store, self.clock, self.listeners,
-                                 on_schedule_changed=self.schedule_changed)
-        self.publishing = PublishingService(self.store, self.accounts, self.clock,
-                                            self.listeners)
+        self.accounts = AccountService(
+            self.store, self.credentials, self.clock, self.listeners, client_factory
+        )
+        self.posts = PostService(
+            self.store, self.clock, self.listeners, on_schedule_changed=self.schedule_changed
+        )
+        self.publishing = PublishingService(self.store, self.accounts, self.clock, self.listeners)
 
     def on_schedule_changed(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` whenever what is due when may have changed."""

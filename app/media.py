@@ -17,8 +17,12 @@ from app.errors import ValidationError
 from app.i18n import _
 
 MIME_BY_FORMAT = {
-    "JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "BMP": "image/bmp",
-    "TIFF": "image/tiff", "WEBP": "image/webp",
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "BMP": "image/bmp",
+    "TIFF": "image/tiff",
+    "WEBP": "image/webp",
 }
 #: Files larger than this (bytes) are refused before reading them at all.
 MAX_INPUT_BYTES = 200 * 1024 * 1024
@@ -43,33 +47,46 @@ def inspect_image(path: Path) -> ImageInfo:
     """
     name = path.name
     if not path.exists():
-        raise ValidationError(_("The file {name} does not exist.").format(name=path),
-                              code="media_missing")
+        raise ValidationError(
+            _("The file {name} does not exist.").format(name=path), code="media_missing"
+        )
     if not path.is_file():
         raise ValidationError(_("{name} is not a file.").format(name=path), code="media_missing")
     size = path.stat().st_size
     if size == 0:
-        raise ValidationError(_("The file {name} is empty (0 bytes).").format(name=name),
-                              code="media_empty")
+        raise ValidationError(
+            _("The file {name} is empty (0 bytes).").format(name=name), code="media_empty"
+        )
     if size > MAX_INPUT_BYTES:
-        raise ValidationError(_("The file {name} is too large ({mb} MB).").format(
-            name=name, mb=size // (1024 * 1024)), code="media_too_large")
+        raise ValidationError(
+            _("The file {name} is too large ({mb} MB).").format(
+                name=name, mb=size // (1024 * 1024)
+            ),
+            code="media_too_large",
+        )
     try:
         with Image.open(path) as img:
             fmt = img.format or ""
             width, height = img.size
             img.load()  # decodes every byte: a truncated file fails here
     except UnidentifiedImageError:
-        raise ValidationError(_("{name} is not an image Pregonero can read.").format(name=name),
-                              code="media_not_image") from None
+        raise ValidationError(
+            _("{name} is not an image Pregonero can read.").format(name=name),
+            code="media_not_image",
+        ) from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(_(
-            "{name} is damaged or incomplete (perhaps it was not fully copied or downloaded). "
-            "Export it again and attach the new file.").format(name=name),
-            code="media_damaged") from None
+        raise ValidationError(
+            _(
+                "{name} is damaged or incomplete (perhaps it was not fully copied or downloaded). "
+                "Export it again and attach the new file."
+            ).format(name=name),
+            code="media_damaged",
+        ) from None
     if fmt not in MIME_BY_FORMAT:
-        raise ValidationError(_("{name}: the {fmt} format is not supported.").format(
-            name=name, fmt=fmt), code="media_format")
+        raise ValidationError(
+            _("{name}: the {fmt} format is not supported.").format(name=name, fmt=fmt),
+            code="media_format",
+        )
     return ImageInfo(fmt, MIME_BY_FORMAT[fmt], size, width, height)
 
 

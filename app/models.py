@@ -52,8 +52,18 @@ S = DeliveryState
 #: Every allowed transition; anything else is a bug and raises.
 TRANSITIONS: dict[DeliveryState, frozenset[DeliveryState]] = {
     S.DRAFT: frozenset({S.SCHEDULED, S.CANCELLED}),
-    S.SCHEDULED: frozenset({S.PUBLISHING, S.DRAFT, S.CANCELLED, S.MISSED, S.BLOCKED, S.PAUSED,
-                            S.SCHEDULED, S.HANDED_OFF}),
+    S.SCHEDULED: frozenset(
+        {
+            S.PUBLISHING,
+            S.DRAFT,
+            S.CANCELLED,
+            S.MISSED,
+            S.BLOCKED,
+            S.PAUSED,
+            S.SCHEDULED,
+            S.HANDED_OFF,
+        }
+    ),
     S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.UNCONFIRMED, S.SCHEDULED, S.BLOCKED}),
     S.UNCONFIRMED: frozenset({S.PUBLISHED, S.SCHEDULED, S.FAILED, S.UNCONFIRMED}),
     S.MISSED: frozenset({S.SCHEDULED, S.CANCELLED, S.DRAFT}),
@@ -66,8 +76,7 @@ TRANSITIONS: dict[DeliveryState, frozenset[DeliveryState]] = {
 }
 
 #: States in which the post's content may still be edited.
-EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.MISSED, S.BLOCKED, S.FAILED, S.PAUSED,
-                      S.CANCELLED})
+EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.MISSED, S.BLOCKED, S.FAILED, S.PAUSED, S.CANCELLED})
 #: States that need the user's attention.
 PROBLEMS = frozenset({S.FAILED, S.MISSED, S.BLOCKED, S.UNCONFIRMED})
 
@@ -186,8 +195,18 @@ class Post:
         states = [d.state for d in self.deliveries]
         if not states:
             return S.DRAFT
-        for s in (S.FAILED, S.BLOCKED, S.MISSED, S.UNCONFIRMED, S.PUBLISHING, S.SCHEDULED,
-                  S.HANDED_OFF, S.PAUSED, S.DRAFT, S.PUBLISHED):
+        for s in (
+            S.FAILED,
+            S.BLOCKED,
+            S.MISSED,
+            S.UNCONFIRMED,
+            S.PUBLISHING,
+            S.SCHEDULED,
+            S.HANDED_OFF,
+            S.PAUSED,
+            S.DRAFT,
+            S.PUBLISHED,
+        ):
             if s in states:
                 return s
         return states[0]

@@ -36,15 +36,21 @@ def ensure_usable() -> KeyringBackend:
     explicit = bool(os.environ.get("PYTHON_KEYRING_BACKEND"))
     chained = getattr(backend, "backends", None)
     if type(backend).__module__.startswith("keyring.backends.fail") or chained == []:
-        raise CredentialsError(_(
-            "No system keyring is available to keep access tokens safe. Install and unlock "
-            "one (GNOME Keyring or KWallet on Linux; it is built into Windows and macOS), "
-            "or choose a backend with the PYTHON_KEYRING_BACKEND environment variable."))
+        raise CredentialsError(
+            _(
+                "No system keyring is available to keep access tokens safe. Install and unlock "
+                "one (GNOME Keyring or KWallet on Linux; it is built into Windows and macOS), "
+                "or choose a backend with the PYTHON_KEYRING_BACKEND environment variable."
+            )
+        )
     if not explicit and any(n in _PLAINTEXT_BACKENDS for n in names):
-        raise CredentialsError(_(
-            "The only keyring found stores secrets in a plain file ({backend}); Pregonero "
-            "will not use it. Install a system keyring, or set PYTHON_KEYRING_BACKEND "
-            "to choose one on purpose.").format(backend=", ".join(names)))
+        raise CredentialsError(
+            _(
+                "The only keyring found stores secrets in a plain file ({backend}); Pregonero "
+                "will not use it. Install a system keyring, or set PYTHON_KEYRING_BACKEND "
+                "to choose one on purpose."
+            ).format(backend=", ".join(names))
+        )
     return backend
 
 
@@ -64,8 +70,9 @@ class CredentialStore:
         try:
             keyring.set_password(self.service, user, secret)
         except keyring.errors.KeyringError as exc:
-            raise CredentialsError(_("The keyring refused to store the secret: {why}").format(
-                why=type(exc).__name__)) from None
+            raise CredentialsError(
+                _("The keyring refused to store the secret: {why}").format(why=type(exc).__name__)
+            ) from None
 
     def get(self, user: str) -> str:
         """The secret of ``user``. Raises CredentialsError if it is not there."""
@@ -73,12 +80,16 @@ class CredentialStore:
         try:
             value = keyring.get_password(self.service, user)
         except keyring.errors.KeyringError as exc:
-            raise CredentialsError(_("The keyring could not be read: {why}").format(
-                why=type(exc).__name__)) from None
+            raise CredentialsError(
+                _("The keyring could not be read: {why}").format(why=type(exc).__name__)
+            ) from None
         if not value:
-            raise CredentialsError(_(
-                "The access token of {account} is not in the keyring; connect the account "
-                "again.").format(account=user))
+            raise CredentialsError(
+                _(
+                    "The access token of {account} is not in the keyring; connect the account "
+                    "again."
+                ).format(account=user)
+            )
         return value
 
     def delete(self, user: str) -> None:

@@ -18,9 +18,11 @@ class Option:
 
 
 GRACE_SECONDS = Option(
-    "grace_seconds", "600",
+    "grace_seconds",
+    "600",
     "A delivery overdue by more than this (seconds) when Pregonero was not running becomes "
-    "'missed' and waits for the user instead of going out late.")
+    "'missed' and waits for the user instead of going out late.",
+)
 TIMEZONE = Option("timezone", "", "IANA zone for new posts; empty = the computer's zone.")
 LANGUAGE = Option("language", "", "Language of the interface (en, es); empty = the system's.")
 

@@ -22,14 +22,22 @@ class NonexistentTimeError(ValidationError):
 
     def __init__(self, local: datetime, zone: str, next_valid: datetime) -> None:
         self.next_valid = next_valid
-        super().__init__([Problem(
-            "time_skipped_by_dst",
-            _("{time} does not exist in {zone}: the clocks jump forward that night. "
-              "The next valid time is {next}.").format(
-                time=local.strftime(LOCAL_FORMAT), zone=zone,
-                next=next_valid.strftime(LOCAL_FORMAT)),
-            "when",
-        )])
+        super().__init__(
+            [
+                Problem(
+                    "time_skipped_by_dst",
+                    _(
+                        "{time} does not exist in {zone}: the clocks jump forward that night. "
+                        "The next valid time is {next}."
+                    ).format(
+                        time=local.strftime(LOCAL_FORMAT),
+                        zone=zone,
+                        next=next_valid.strftime(LOCAL_FORMAT),
+                    ),
+                    "when",
+                )
+            ]
+        )
 
 
 class AmbiguousTimeError(ValidationError):
@@ -38,13 +46,20 @@ class AmbiguousTimeError(ValidationError):
     def __init__(self, local: datetime, zone: str, options: tuple[datetime, datetime]) -> None:
         self.options = options
         first, second = (o.strftime("%H:%M %Z (UTC%z)") for o in options)
-        super().__init__([Problem(
-            "time_repeated_by_dst",
-            _("{time} happens twice in {zone}: the clocks go back that night. "
-              "Choose the first ({first}) or the second ({second}).").format(
-                time=local.strftime(LOCAL_FORMAT), zone=zone, first=first, second=second),
-            "when",
-        )])
+        super().__init__(
+            [
+                Problem(
+                    "time_repeated_by_dst",
+                    _(
+                        "{time} happens twice in {zone}: the clocks go back that night. "
+                        "Choose the first ({first}) or the second ({second})."
+                    ).format(
+                        time=local.strftime(LOCAL_FORMAT), zone=zone, first=first, second=second
+                    ),
+                    "when",
+                )
+            ]
+        )
 
 
 def zone(name: str) -> ZoneInfo:
@@ -53,7 +68,8 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
-            _("Unknown time zone: {zone}").format(zone=name), code="unknown_zone") from None
+            _("Unknown time zone: {zone}").format(zone=name), code="unknown_zone"
+        ) from None
 
 
 def system_zone_name() -> str:
@@ -75,8 +91,12 @@ def parse_local(text: str) -> datetime:
             continue
     else:
         raise ValidationError(
-            _("Write the date and time as YYYY-MM-DD HH:MM, for example 2027-01-18 09:00 "
-              "(got “{text}”).").format(text=text), code="bad_time") from None
+            _(
+                "Write the date and time as YYYY-MM-DD HH:MM, for example 2027-01-18 09:00 "
+                "(got “{text}”)."
+            ).format(text=text),
+            code="bad_time",
+        ) from None
 
 
 def local_to_utc(local: datetime, zone_name: str, fold: int | None = None) -> datetime:
@@ -103,8 +123,10 @@ def local_to_utc(local: datetime, zone_name: str, fold: int | None = None) -> da
     if first.utcoffset() != second.utcoffset():
         if fold is None:
             raise AmbiguousTimeError(
-                naive, zone_name, (first.astimezone(UTC).astimezone(tz),
-                                   second.astimezone(UTC).astimezone(tz)))
+                naive,
+                zone_name,
+                (first.astimezone(UTC).astimezone(tz), second.astimezone(UTC).astimezone(tz)),
+            )
         return (second if fold else first).astimezone(UTC)
     return first.astimezone(UTC)
 

@@ -70,8 +70,20 @@ def url_spans(text: str) -> list[tuple[int, int]]:
 
 
 def email_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every e-mail address in ``text``."""
-    return [m.span() for m in _EMAIL_RE.finditer(text)]
+    """``(start, end)`` of every e-mail address in ``text`` (linear time: grows from each @)."""
+    spans = []
+    for at in (i for i, ch in enumerate(text) if ch == "@"):
+        m = _EMAIL_RE.match(text, _local_part_start(text, at))
+        if m and m.start() < at < m.end():
+            spans.append(m.span())
+    return spans
+
+
+def _local_part_start(text: str, at: int) -> int:
+    start = at
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._+-"):
+        start -= 1
+    return start
 
 
 def mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -107,7 +119,7 @@ def sentence_of(bounds: list[tuple[int, int]], offset: int) -> tuple[int, int]:
     for start, end in bounds:
         if start <= offset < end:
             return start, end
-    return (bounds[-1] if bounds else (0, 0))
+    return bounds[-1] if bounds else (0, 0)
 
 
 def match_case(model: str, word: str) -> str:

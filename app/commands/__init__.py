@@ -8,4 +8,6 @@ AppError subclasses for refusals; app/cli.py prints them and returns 1.
 
 COMMAND_MODULES: list[str] = [
     "app.commands.maintenance",
+    "app.checks.command",
+    "app.commands.transfer",
 ]

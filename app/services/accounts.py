@@ -21,9 +21,14 @@ ClientFactory = Callable[[str, str, str], Network]
 class AccountService:
     """Accounts of the store, with their tokens in ``credentials``."""
 
-    def __init__(self, store: Store, credentials: CredentialStore, clock: Clock,
-                 listener: PublishListener, client_factory: ClientFactory = create_client
-                 ) -> None:
+    def __init__(
+        self,
+        store: Store,
+        credentials: CredentialStore,
+        clock: Clock,
+        listener: PublishListener,
+        client_factory: ClientFactory = create_client,
+    ) -> None:
         self.store = store
         self.credentials = credentials
         self.clock = clock
@@ -39,8 +44,12 @@ class AccountService:
         account = self.store.find_account(name=name)
         if account is None:
             known = ", ".join(a.name for a in self.store.list_accounts()) or _("none yet")
-            raise ValidationError(_("There is no account called “{name}”. Accounts: {known}.")
-                                  .format(name=name, known=known), code="unknown_account")
+            raise ValidationError(
+                _("There is no account called “{name}”. Accounts: {known}.").format(
+                    name=name, known=known
+                ),
+                code="unknown_account",
+            )
         return account
 
     def client(self, account: Account) -> Network:
@@ -61,21 +70,27 @@ class AccountService:
         if not name:
             raise ValidationError(_("Give the account a name."), code="name_missing")
         if not remote_id.isdigit():
-            raise ValidationError(_("A Page ID is a number, such as 104123456789012."),
-                                  code="bad_page_id")
+            raise ValidationError(
+                _("A Page ID is a number, such as 104123456789012."), code="bad_page_id"
+            )
         if not token:
             raise ValidationError(_("The access token is empty."), code="token_missing")
         client = self.client_factory(network, remote_id, token)
         try:
             info = client.verify()
         except AuthExpired as exc:
-            raise ValidationError(_(
-                "{network} did not accept this access token: {why}").format(
-                network=client.label, why=exc.user_message or exc), code="token_rejected"
+            raise ValidationError(
+                _("{network} did not accept this access token: {why}").format(
+                    network=client.label, why=exc.user_message or exc
+                ),
+                code="token_rejected",
             ) from None
         except Rejected as exc:
-            raise ValidationError(_("{network} says: {why}").format(
-                network=client.label, why=exc.user_message or exc), code="page_rejected"
+            raise ValidationError(
+                _("{network} says: {why}").format(
+                    network=client.label, why=exc.user_message or exc
+                ),
+                code="page_rejected",
             ) from None
         keyring_user = f"{network}:{remote_id}"
         existing = self.store.find_account(network=network, remote_id=remote_id)
@@ -86,28 +101,44 @@ class AccountService:
             return self.store.get_account(existing.id)
         try:
             return self.store.add_account(
-                network=network, name=name, remote_id=remote_id, display_name=info.name,
-                keyring_user=keyring_user, now=self.clock.now())
+                network=network,
+                name=name,
+                remote_id=remote_id,
+                display_name=info.name,
+                keyring_user=keyring_user,
+                now=self.clock.now(),
+            )
         except sqlite3.IntegrityError:
-            raise ValidationError(_("An account called “{name}” already exists.").format(
-                name=name), code="duplicate_name") from None
+            raise ValidationError(
+                _("An account called “{name}” already exists.").format(name=name),
+                code="duplicate_name",
+            ) from None
 
     def _unblock(self, account_id: int) -> None:
         now = self.clock.now()
         for delivery in self.store.deliveries_in({DeliveryState.BLOCKED}, account_id=account_id):
-            if self.store.transition(delivery.id, DeliveryState.SCHEDULED, "account reconnected",
-                                     now=now, expect={DeliveryState.BLOCKED}):
+            if self.store.transition(
+                delivery.id,
+                DeliveryState.SCHEDULED,
+                "account reconnected",
+                now=now,
+                expect={DeliveryState.BLOCKED},
+            ):
                 self.listener.delivery_changed(delivery.id, delivery.post_id, "scheduled")
 
     def mark_needs_reconnect(self, account: Account, reason: str) -> None:
         """Flag ``account`` and block its queued deliveries until it is reconnected."""
         self.store.set_account_status(account.id, "needs_reconnect", reason)
         now = self.clock.now()
-        for delivery in self.store.deliveries_in({DeliveryState.SCHEDULED},
-                                                 account_id=account.id):
-            if self.store.transition(delivery.id, DeliveryState.BLOCKED,
-                                     "account needs reconnect", now=now, detail=reason,
-                                     expect={DeliveryState.SCHEDULED}):
+        for delivery in self.store.deliveries_in({DeliveryState.SCHEDULED}, account_id=account.id):
+            if self.store.transition(
+                delivery.id,
+                DeliveryState.BLOCKED,
+                "account needs reconnect",
+                now=now,
+                detail=reason,
+                expect={DeliveryState.SCHEDULED},
+            ):
                 self.listener.delivery_changed(delivery.id, delivery.post_id, "blocked")
         self.listener.account_needs_reconnect(account.id, reason)
 
@@ -118,14 +149,19 @@ class AccountService:
         """
         queued = self.store.deliveries_in(
             {DeliveryState.SCHEDULED, DeliveryState.PUBLISHING, DeliveryState.UNCONFIRMED},
-            account_id=account.id)
+            account_id=account.id,
+        )
         if queued:
-            raise ValidationError(_(
-                "{n} posts are still queued for {name}; cancel or move them first.").format(
-                n=len(queued), name=account.name), code="account_in_use")
+            raise ValidationError(
+                _("{n} posts are still queued for {name}; cancel or move them first.").format(
+                    n=len(queued), name=account.name
+                ),
+                code="account_in_use",
+            )
         self.credentials.delete(account.keyring_user)
         if self.store.account_has_deliveries(account.id):
-            self.store.set_account_status(account.id, "needs_reconnect",
-                                          _("Disconnected by the user"))
+            self.store.set_account_status(
+                account.id, "needs_reconnect", _("Disconnected by the user")
+            )
         else:
             self.store.delete_account(account.id)

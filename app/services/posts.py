@@ -13,7 +13,7 @@ from app.errors import Problem, ValidationError
 from app.events import PublishListener
 from app.i18n import _
 from app.media import inspect_image, store_copy
-from app.models import EDITABLE, DeliveryState, MediaFile, Post
+from app.models import EDITABLE, DeliveryEvent, DeliveryState, MediaFile, Post
 from app.networks.base import OutgoingMedia, OutgoingPost
 from app.networks.registry import network_class
 from app.storage.repository import Store
@@ -21,17 +21,21 @@ from app.timeutil import format_local, zone
 
 S = DeliveryState
 #: States from which "schedule" / "publish now" may (re)queue a delivery.
-QUEUEABLE = frozenset({S.DRAFT, S.SCHEDULED, S.MISSED, S.FAILED, S.PAUSED, S.BLOCKED,
-                       S.CANCELLED})
+QUEUEABLE = frozenset({S.DRAFT, S.SCHEDULED, S.MISSED, S.FAILED, S.PAUSED, S.BLOCKED, S.CANCELLED})
+#: States from which "back to draft" applies.
+UNSCHEDULABLE = frozenset({S.SCHEDULED, S.MISSED, S.FAILED, S.PAUSED, S.BLOCKED})
 
 
 def outgoing(post: Post) -> OutgoingPost:
     """What a delivery of ``post`` would send."""
     return OutgoingPost(
-        text=post.text, link=post.link,
-        media=tuple(OutgoingMedia(Path(m.path), m.alt_text, m.mime, m.size_bytes)
-                    for m in post.media),
-        due_at=post.due_at)
+        text=post.text,
+        link=post.link,
+        media=tuple(
+            OutgoingMedia(Path(m.path), m.alt_text, m.mime, m.size_bytes) for m in post.media
+        ),
+        due_at=post.due_at,
+    )
 
 
 class PostService:
@@ -41,8 +45,13 @@ class PostService:
     (the scheduler uses it to re-arm its wake-up job).
     """
 
-    def __init__(self, store: Store, clock: Clock, listener: PublishListener,
-                 on_schedule_changed: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        listener: PublishListener,
+        on_schedule_changed: Callable[[], None] | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.listener = listener
@@ -54,20 +63,42 @@ class PostService:
         try:
             return self.store.get_post(post_id)
         except KeyError:
-            raise ValidationError(_("There is no post number {id}.").format(id=post_id),
-                                  code="unknown_post") from None
+            raise ValidationError(
+                _("There is no post number {id}.").format(id=post_id), code="unknown_post"
+            ) from None
 
     def list(self) -> list[Post]:
         """Every post, scheduled ones by time then drafts."""
         return self.store.list_posts()
 
+    def history(self, post_id: int) -> builtins.list[DeliveryEvent]:
+        """The post's publication record (every state change of its deliveries), oldest first."""
+        return self.store.events(post_id=post_id)
+
+    @staticmethod
+    def can_edit(post: Post) -> bool:
+        """True while no delivery of ``post`` is publishing or published."""
+        return all(d.state in EDITABLE for d in post.deliveries)
+
+    @staticmethod
+    def can_publish_now(post: Post) -> bool:
+        """True if "Publish now" would queue at least one delivery."""
+        return any(d.state in QUEUEABLE and d.state != S.CANCELLED for d in post.deliveries)
+
+    @staticmethod
+    def can_unschedule(post: Post) -> bool:
+        """True if some delivery can go back to draft."""
+        return any(d.state in UNSCHEDULABLE for d in post.deliveries)
+
     # -- drafting ------------------------------------------------------------------
-    def create_draft(self, *, text: str = "", link: str | None = None, tz: str,
-                     account_ids: Iterable[int] = ()) -> Post:
+    def create_draft(
+        self, *, text: str = "", link: str | None = None, tz: str, account_ids: Iterable[int] = ()
+    ) -> Post:
         """A new draft, saved at once. ``tz`` is an IANA zone."""
         zone(tz)
-        post_id = self.store.create_post(text=text, link=link or None, tz=tz, due_at=None,
-                                         now=self.clock.now())
+        post_id = self.store.create_post(
+            text=text, link=link or None, tz=tz, due_at=None, now=self.clock.now()
+        )
         self.set_accounts(post_id, account_ids)
         return self.get(post_id)
 
@@ -75,9 +106,13 @@ class PostService:
         post = self.get(post_id)
         locked = [d for d in post.deliveries if d.state not in EDITABLE]
         if locked:
-            raise ValidationError(_(
-                "This post is being published or was already published; it can no longer "
-                "be edited."), code="not_editable")
+            raise ValidationError(
+                _(
+                    "This post is being published or was already published; it can no longer "
+                    "be edited."
+                ),
+                code="not_editable",
+            )
         return post
 
     def update_text(self, post_id: int, text: str) -> None:
@@ -106,9 +141,17 @@ class PostService:
         info = inspect_image(path)
         stored, digest = store_copy(path, paths.media_dir(), info)
         return self.store.add_media(
-            post_id, path=str(stored), original_name=path.name, sha256=digest,
-            size_bytes=info.size_bytes, mime=info.mime, width=info.width, height=info.height,
-            alt_text=alt_text.strip(), now=self.clock.now())
+            post_id,
+            path=str(stored),
+            original_name=path.name,
+            sha256=digest,
+            size_bytes=info.size_bytes,
+            mime=info.mime,
+            width=info.width,
+            height=info.height,
+            alt_text=alt_text.strip(),
+            now=self.clock.now(),
+        )
 
     def set_alt_text(self, post_id: int, media_id: int, alt_text: str) -> None:
         """Save a media file's alt text."""
@@ -131,13 +174,15 @@ class PostService:
                 self.store.transition(delivery.id, S.DRAFT, "account chosen again", now=now)
         for delivery in post.deliveries:
             if delivery.account_id not in wanted and delivery.state != S.CANCELLED:
-                self.store.transition(delivery.id, S.CANCELLED, "account removed from the post",
-                                      now=now)
+                self.store.transition(
+                    delivery.id, S.CANCELLED, "account removed from the post", now=now
+                )
         self.on_schedule_changed()
 
     # -- checking ------------------------------------------------------------------
-    def problems(self, post: Post, *, when: datetime | None = None,
-                 publish_now: bool = False) -> builtins.list[Problem]:
+    def problems(
+        self, post: Post, *, when: datetime | None = None, publish_now: bool = False
+    ) -> builtins.list[Problem]:
         """Everything that stops ``post`` from being scheduled at ``when`` (aware)."""
         problems: builtins.list[Problem] = []
         targets = [d for d in post.deliveries if d.state != S.CANCELLED]
@@ -150,25 +195,43 @@ class PostService:
         for delivery in targets:
             account = self.store.get_account(delivery.account_id)
             if account.status != "ok":
-                problems.append(Problem("account_needs_reconnect", _(
-                    "The account {name} needs to be connected again.").format(name=account.name),
-                    "account"))
+                problems.append(
+                    Problem(
+                        "account_needs_reconnect",
+                        _("The account {name} needs to be connected again.").format(
+                            name=account.name
+                        ),
+                        "account",
+                    )
+                )
             if account.network in seen:
                 continue
             seen.add(account.network)
             problems.extend(network_class(account.network).validate(out))
         for index, media in enumerate(post.media, start=1):
             if not Path(media.path).exists():
-                problems.append(Problem("media_missing", _(
-                    "Photo {n} ({name}) is missing from Pregonero's folder; attach it again.")
-                    .format(n=index, name=media.original_name), f"media:{media.id}"))
+                problems.append(
+                    Problem(
+                        "media_missing",
+                        _(
+                            "Photo {n} ({name}) is missing from Pregonero's folder; attach it again."
+                        ).format(n=index, name=media.original_name),
+                        f"media:{media.id}",
+                    )
+                )
         if not publish_now:
             if when is None:
                 problems.append(Problem("no_time", _("Choose a date and time."), "when"))
             elif when <= self.clock.now():
-                problems.append(Problem("time_past", _(
-                    "{time} is in the past. Choose a later time or use Publish now.").format(
-                    time=format_local(when, post.tz)), "when"))
+                problems.append(
+                    Problem(
+                        "time_past",
+                        _("{time} is in the past. Choose a later time or use Publish now.").format(
+                            time=format_local(when, post.tz)
+                        ),
+                        "when",
+                    )
+                )
         return problems
 
     # -- queueing ------------------------------------------------------------------
@@ -184,8 +247,11 @@ class PostService:
             raise ValidationError(problems)
         assert when is not None
         self.store.update_post(post_id, now=self.clock.now(), due_at=when)
-        self._queue(post, when, _("scheduled for {time}").format(
-            time=format_local(when, post.tz) + " " + post.tz))
+        self._queue(
+            post,
+            when,
+            _("scheduled for {time}").format(time=format_local(when, post.tz) + " " + post.tz),
+        )
         return self.get(post_id)
 
     def publish_now(self, post_id: int) -> Post:
@@ -203,9 +269,16 @@ class PostService:
         now = self.clock.now()
         for delivery in post.deliveries:
             if delivery.state in QUEUEABLE and delivery.state != S.CANCELLED:
-                if self.store.transition(delivery.id, S.SCHEDULED, reason, now=now,
-                                         expect=QUEUEABLE, due_at=when, attempts=0,
-                                         last_error=""):
+                if self.store.transition(
+                    delivery.id,
+                    S.SCHEDULED,
+                    reason,
+                    now=now,
+                    expect=QUEUEABLE,
+                    due_at=when,
+                    attempts=0,
+                    last_error="",
+                ):
                     self.listener.delivery_changed(delivery.id, post.id, S.SCHEDULED.value)
         self.on_schedule_changed()
 
@@ -213,10 +286,10 @@ class PostService:
         """Take the post's queued deliveries back to draft (nothing is published)."""
         post = self.get(post_id)
         now = self.clock.now()
-        back = {S.SCHEDULED, S.MISSED, S.FAILED, S.PAUSED, S.BLOCKED}
         for delivery in post.deliveries:
-            if self.store.transition(delivery.id, S.DRAFT, "back to draft by the user", now=now,
-                                     expect=back):
+            if self.store.transition(
+                delivery.id, S.DRAFT, "back to draft by the user", now=now, expect=UNSCHEDULABLE
+            ):
                 self.listener.delivery_changed(delivery.id, post.id, S.DRAFT.value)
         self.on_schedule_changed()
         return self.get(post_id)
@@ -227,15 +300,23 @@ class PostService:
         now = self.clock.now()
         for delivery in post.deliveries:
             if delivery.state != S.CANCELLED:
-                self.store.transition(delivery.id, S.CANCELLED, "post deleted by the user",
-                                      now=now, expect=EDITABLE)
+                self.store.transition(
+                    delivery.id, S.CANCELLED, "post deleted by the user", now=now, expect=EDITABLE
+                )
         self.store.soft_delete_post(post_id, now)
         self.on_schedule_changed()
 
-    def create_scheduled(self, *, text: str, link: str | None,
-                         media: builtins.list[tuple[Path, str]],
-                         account_ids: builtins.list[int], when: datetime, tz: str,
-                         draft: bool = False) -> Post:
+    def create_scheduled(
+        self,
+        *,
+        text: str,
+        link: str | None,
+        media: builtins.list[tuple[Path, str]],
+        account_ids: builtins.list[int],
+        when: datetime,
+        tz: str,
+        draft: bool = False,
+    ) -> Post:
         """Create a post and schedule it in one step, or store nothing at all.
 
         ``media`` is a list of (image path, alt text); ``when`` an aware instant chosen
@@ -249,29 +330,45 @@ class PostService:
             try:
                 infos.append(inspect_image(path))
             except ValidationError as exc:
-                problems.extend(Problem(p.code, p.message, f"media:{index}")
-                                for p in exc.problems)
+                problems.extend(Problem(p.code, p.message, f"media:{index}") for p in exc.problems)
         if not account_ids:
             problems.append(Problem("no_account", _("Choose at least one account."), "account"))
-        preview = OutgoingPost(text=text, link=link, media=tuple(
-            OutgoingMedia(p, a, i.mime, i.size_bytes) for (p, a), i in zip(media, infos,
-                                                                           strict=False)))
+        preview = OutgoingPost(
+            text=text,
+            link=link,
+            media=tuple(
+                OutgoingMedia(p, a, i.mime, i.size_bytes)
+                for (p, a), i in zip(media, infos, strict=False)
+            ),
+        )
         seen: set[str] = set()
         for account_id in account_ids:
             account = self.store.get_account(account_id)
             if account.status != "ok":
-                problems.append(Problem("account_needs_reconnect", _(
-                    "The account {name} needs to be connected again.").format(name=account.name),
-                    "account"))
+                problems.append(
+                    Problem(
+                        "account_needs_reconnect",
+                        _("The account {name} needs to be connected again.").format(
+                            name=account.name
+                        ),
+                        "account",
+                    )
+                )
             if account.network not in seen:
                 seen.add(account.network)
                 problems.extend(network_class(account.network).validate(preview))
         if not text.strip() and not media and not link:
             problems.append(Problem("empty", _("The post has no text, link or photo."), "text"))
         if not draft and when <= self.clock.now():
-            problems.append(Problem("time_past", _(
-                "{time} is in the past. Choose a later time or use Publish now.").format(
-                time=format_local(when, tz)), "when"))
+            problems.append(
+                Problem(
+                    "time_past",
+                    _("{time} is in the past. Choose a later time or use Publish now.").format(
+                        time=format_local(when, tz)
+                    ),
+                    "when",
+                )
+            )
         if problems:
             raise ValidationError(problems)
         post = self.create_draft(text=text, link=link, tz=tz, account_ids=account_ids)

@@ -43,8 +43,9 @@ RECONCILE_SLACK_SECONDS = 120.0
 class PublishingService:
     """Publishes due deliveries of ``store`` through the accounts' network clients."""
 
-    def __init__(self, store: Store, accounts: AccountService, clock: Clock,
-                 listener: PublishListener) -> None:
+    def __init__(
+        self, store: Store, accounts: AccountService, clock: Clock, listener: PublishListener
+    ) -> None:
         self.store = store
         self.accounts = accounts
         self.clock = clock
@@ -53,10 +54,19 @@ class PublishingService:
     def _changed(self, delivery: Delivery, state: DeliveryState) -> None:
         self.listener.delivery_changed(delivery.id, delivery.post_id, state.value)
 
-    def _move(self, delivery: Delivery, to: DeliveryState, reason: str, *,
-              expect: set[DeliveryState], detail: str = "", **fields: object) -> bool:
-        done = self.store.transition(delivery.id, to, reason, now=self.clock.now(),
-                                     expect=expect, detail=detail, **fields)
+    def _move(
+        self,
+        delivery: Delivery,
+        to: DeliveryState,
+        reason: str,
+        *,
+        expect: set[DeliveryState],
+        detail: str = "",
+        **fields: object,
+    ) -> bool:
+        done = self.store.transition(
+            delivery.id, to, reason, now=self.clock.now(), expect=expect, detail=detail, **fields
+        )
         if done:
             log.info("delivery %s -> %s: %s %s", delivery.id, to.value, reason, detail)
             self._changed(delivery, to)
@@ -65,10 +75,17 @@ class PublishingService:
     def mark_missed(self, delivery: Delivery, grace_seconds: float) -> bool:
         """Mark a scheduled delivery missed (it is later than the grace window allows)."""
         minutes = int(grace_seconds // 60)
-        return self._move(delivery, S.MISSED, "missed", expect={S.SCHEDULED}, detail=_(
-            "It was due at a time when Pregonero was not running, more than {m} minutes ago. "
-            "It was not published; choose a new time or publish it now.").format(m=minutes),
-            last_error=_("Missed: not published at its time"))
+        return self._move(
+            delivery,
+            S.MISSED,
+            "missed",
+            expect={S.SCHEDULED},
+            detail=_(
+                "It was due at a time when Pregonero was not running, more than {m} minutes ago. "
+                "It was not published; choose a new time or publish it now."
+            ).format(m=minutes),
+            last_error=_("Missed: not published at its time"),
+        )
 
     def publish(self, delivery_id: int) -> DeliveryState:
         """Claim and publish one due delivery; returns its state afterwards.
@@ -78,9 +95,14 @@ class PublishingService:
         """
         delivery = self.store.get_delivery(delivery_id)
         now = self.clock.now()
-        if not self._move(delivery, S.PUBLISHING, "claimed for publishing",
-                          expect={S.SCHEDULED}, claimed_at=now,
-                          attempts=delivery.attempts + 1):
+        if not self._move(
+            delivery,
+            S.PUBLISHING,
+            "claimed for publishing",
+            expect={S.SCHEDULED},
+            claimed_at=now,
+            attempts=delivery.attempts + 1,
+        ):
             return self.store.get_delivery(delivery_id).state  # someone else has it
         delivery = self.store.get_delivery(delivery_id)
         try:
@@ -96,10 +118,16 @@ class PublishingService:
                 raise Rejected("; ".join(p.message for p in problems))
             result = client.publish(outgoing(post))
         except UnknownOutcome as exc:
-            self._move(delivery, S.UNCONFIRMED, "outcome unknown", expect={S.PUBLISHING},
-                       detail=str(exc), last_error=_(
-                           "No answer from {network}; checking whether it was published.")
-                       .format(network=client.label))
+            self._move(
+                delivery,
+                S.UNCONFIRMED,
+                "outcome unknown",
+                expect={S.PUBLISHING},
+                detail=str(exc),
+                last_error=_("No answer from {network}; checking whether it was published.").format(
+                    network=client.label
+                ),
+            )
             return self.reconcile(delivery_id)
         except Duplicate as exc:
             return self._after_duplicate(delivery, client, post, exc)
@@ -109,12 +137,21 @@ class PublishingService:
         return S.PUBLISHED
 
     def _published(self, delivery: Delivery, result: Published, reason: str) -> None:
-        self._move(delivery, S.PUBLISHED, reason, expect={S.PUBLISHING, S.UNCONFIRMED},
-                   detail=result.remote_id, remote_id=result.remote_id,
-                   permalink=result.permalink, published_at=self.clock.now(), last_error="")
+        self._move(
+            delivery,
+            S.PUBLISHED,
+            reason,
+            expect={S.PUBLISHING, S.UNCONFIRMED},
+            detail=result.remote_id,
+            remote_id=result.remote_id,
+            permalink=result.permalink,
+            published_at=self.clock.now(),
+            last_error="",
+        )
 
-    def _after_duplicate(self, delivery: Delivery, client: Network, post: Post,
-                         exc: Duplicate) -> DeliveryState:
+    def _after_duplicate(
+        self, delivery: Delivery, client: Network, post: Post, exc: Duplicate
+    ) -> DeliveryState:
         try:
             found = self._find(client, post, delivery)
         except NetworkError:
@@ -123,55 +160,107 @@ class PublishingService:
             self._published(delivery, found, "network reported a duplicate; found it published")
             return S.PUBLISHED
         message = _("{network} refused it as a duplicate of an earlier post: {why}").format(
-            network=client.label, why=exc.user_message or exc)
-        self._move(delivery, S.FAILED, "duplicate", expect={S.PUBLISHING}, detail=str(exc),
-                   last_error=message)
+            network=client.label, why=exc.user_message or exc
+        )
+        self._move(
+            delivery,
+            S.FAILED,
+            "duplicate",
+            expect={S.PUBLISHING},
+            detail=str(exc),
+            last_error=message,
+        )
         return S.FAILED
 
     def _find(self, client: Network, post: Post, delivery: Delivery) -> Published | None:
         since = (delivery.claimed_at or self.clock.now()) - timedelta(
-            seconds=RECONCILE_SLACK_SECONDS)
+            seconds=RECONCILE_SLACK_SECONDS
+        )
         return client.find_published(outgoing(post), since)
 
-    def _failed_attempt(self, delivery: Delivery, account_id: int,
-                        exc: Exception) -> DeliveryState:
+    def _failed_attempt(self, delivery: Delivery, account_id: int, exc: Exception) -> DeliveryState:
         expect = {S.PUBLISHING, S.UNCONFIRMED}
         if isinstance(exc, AuthExpired | CredentialsError):
-            reason = str(exc) if isinstance(exc, CredentialsError) else (
-                exc.user_message or str(exc))
-            self._move(delivery, S.BLOCKED, "account needs reconnect", expect=expect,
-                       detail=reason, last_error=reason)
+            reason = (
+                str(exc) if isinstance(exc, CredentialsError) else (exc.user_message or str(exc))
+            )
+            self._move(
+                delivery,
+                S.BLOCKED,
+                "account needs reconnect",
+                expect=expect,
+                detail=reason,
+                last_error=reason,
+            )
             self.accounts.mark_needs_reconnect(self.store.get_account(account_id), reason)
             return S.BLOCKED
         if isinstance(exc, RateLimited):
             at = self.clock.now() + timedelta(seconds=exc.retry_after)
-            self._move(delivery, S.SCHEDULED, "rate limited", expect=expect, detail=str(exc),
-                       due_at=at, last_error=str(exc))
+            self._move(
+                delivery,
+                S.SCHEDULED,
+                "rate limited",
+                expect=expect,
+                detail=str(exc),
+                due_at=at,
+                last_error=str(exc),
+            )
             return S.SCHEDULED
         if isinstance(exc, Transient):
             attempt = delivery.attempts
             if attempt <= len(BACKOFF_SECONDS):
                 at = self.clock.now() + timedelta(seconds=BACKOFF_SECONDS[attempt - 1])
-                self._move(delivery, S.SCHEDULED, "temporary failure, will retry",
-                           expect=expect, detail=str(exc), due_at=at, last_error=str(exc))
+                self._move(
+                    delivery,
+                    S.SCHEDULED,
+                    "temporary failure, will retry",
+                    expect=expect,
+                    detail=str(exc),
+                    due_at=at,
+                    last_error=str(exc),
+                )
                 return S.SCHEDULED
-            self._move(delivery, S.FAILED, "temporary failure, gave up", expect=expect,
-                       detail=str(exc), last_error=str(exc))
+            self._move(
+                delivery,
+                S.FAILED,
+                "temporary failure, gave up",
+                expect=expect,
+                detail=str(exc),
+                last_error=str(exc),
+            )
             return S.FAILED
         if isinstance(exc, Rejected):
             message = exc.user_message or str(exc)
-            self._move(delivery, S.FAILED, "rejected by the network", expect=expect,
-                       detail=f"{exc.code} {exc}", last_error=message)
+            self._move(
+                delivery,
+                S.FAILED,
+                "rejected by the network",
+                expect=expect,
+                detail=f"{exc.code} {exc}",
+                last_error=message,
+            )
             return S.FAILED
         if isinstance(exc, NetworkError):
-            self._move(delivery, S.FAILED, "network error", expect=expect, detail=str(exc),
-                       last_error=str(exc))
+            self._move(
+                delivery,
+                S.FAILED,
+                "network error",
+                expect=expect,
+                detail=str(exc),
+                last_error=str(exc),
+            )
             return S.FAILED
         log.exception("internal error publishing delivery %s", delivery.id)
-        self._move(delivery, S.FAILED, "internal error", expect=expect,
-                   detail=f"{type(exc).__name__}: {exc}",
-                   last_error=_("Internal error in Pregonero: {what}. See the log.").format(
-                       what=type(exc).__name__))
+        self._move(
+            delivery,
+            S.FAILED,
+            "internal error",
+            expect=expect,
+            detail=f"{type(exc).__name__}: {exc}",
+            last_error=_("Internal error in Pregonero: {what}. See the log.").format(
+                what=type(exc).__name__
+            ),
+        )
         return S.FAILED
 
     def reconcile(self, delivery_id: int) -> DeliveryState:
@@ -190,28 +279,49 @@ class PublishingService:
             found = self._find(client, post, delivery)
         except UnknownOutcome as exc:
             # The network cannot say for sure: never guess, the user decides.
-            self._move(delivery, S.FAILED, "could not confirm", expect={S.UNCONFIRMED},
-                       detail=str(exc), last_error=str(exc))
+            self._move(
+                delivery,
+                S.FAILED,
+                "could not confirm",
+                expect={S.UNCONFIRMED},
+                detail=str(exc),
+                last_error=str(exc),
+            )
             return S.FAILED
         except (NetworkError, CredentialsError) as exc:
             if isinstance(exc, AuthExpired):
                 self.accounts.mark_needs_reconnect(account, exc.user_message or str(exc))
             log.warning("reconcile of delivery %s failed: %s", delivery_id, exc)
-            self.store.transition(delivery.id, S.UNCONFIRMED, "reconcile failed, will retry",
-                                  now=self.clock.now(), expect={S.UNCONFIRMED},
-                                  detail=str(exc))
+            self.store.transition(
+                delivery.id,
+                S.UNCONFIRMED,
+                "reconcile failed, will retry",
+                now=self.clock.now(),
+                expect={S.UNCONFIRMED},
+                detail=str(exc),
+            )
             return S.UNCONFIRMED
         if found is not None:
             self._published(delivery, found, "reconciled: found on the network")
             return S.PUBLISHED
         if delivery.attempts > len(BACKOFF_SECONDS):
-            self._move(delivery, S.FAILED, "reconciled: not on the network, gave up",
-                       expect={S.UNCONFIRMED}, last_error=_(
-                           "{network} did not answer after {n} attempts.").format(
-                           network=client.label, n=delivery.attempts))
+            self._move(
+                delivery,
+                S.FAILED,
+                "reconciled: not on the network, gave up",
+                expect={S.UNCONFIRMED},
+                last_error=_("{network} did not answer after {n} attempts.").format(
+                    network=client.label, n=delivery.attempts
+                ),
+            )
             return S.FAILED
-        self._move(delivery, S.SCHEDULED, "reconciled: not on the network, retrying",
-                   expect={S.UNCONFIRMED}, due_at=self.clock.now())
+        self._move(
+            delivery,
+            S.SCHEDULED,
+            "reconciled: not on the network, retrying",
+            expect={S.UNCONFIRMED},
+            due_at=self.clock.now(),
+        )
         return S.SCHEDULED
 
     def due(self, now: datetime) -> list[Delivery]:

@@ -125,25 +125,38 @@ def open_db(path: Path, *, migrate: bool = True) -> sqlite_utils.Database:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=10.0, check_same_thread=False,
-                               isolation_level=None)
+        conn = sqlite3.connect(
+            str(path), timeout=10.0, check_same_thread=False, isolation_level=None
+        )
         conn.execute("PRAGMA busy_timeout = 10000")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            _("Cannot open the database {path}: {why}").format(path=path, why=exc)
+        ) from None
+    except OSError as exc:
+        raise StorageError(
+            _("Cannot open the database {path}: {why}").format(path=path, why=exc.strerror)
+        ) from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise StorageError(
+            _(
+                "The database {path} was written by a newer version of Pregonero (schema {found}, "
+                "this version knows up to {known}). Update Pregonero to open it; nothing was "
+                "changed."
+            ).format(path=path, found=version, known=SCHEMA_VERSION)
+        )
+    try:
+        # Only now: switching to WAL rewrites the header of a file we may have refused.
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise StorageError(_("Cannot open the database {path}: {why}").format(
-            path=path, why=exc)) from None
-    except OSError as exc:
-        raise StorageError(_("Cannot open the database {path}: {why}").format(
-            path=path, why=exc.strerror)) from None
-    if version > SCHEMA_VERSION:
         conn.close()
-        raise StorageError(_(
-            "The database {path} was written by a newer version of Pregonero (schema {found}, "
-            "this version knows up to {known}). Update Pregonero to open it; nothing was "
-            "changed.").format(path=path, found=version, known=SCHEMA_VERSION))
+        raise StorageError(
+            _("Cannot open the database {path}: {why}").format(path=path, why=exc)
+        ) from None
     if migrate and version < SCHEMA_VERSION:
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -156,8 +169,9 @@ def open_db(path: Path, *, migrate: bool = True) -> sqlite_utils.Database:
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             conn.execute("ROLLBACK")
-            raise StorageError(_("Cannot update the database {path}: {why}").format(
-                path=path, why=exc)) from None
+            raise StorageError(
+                _("Cannot update the database {path}: {why}").format(path=path, why=exc)
+            ) from None
     return sqlite_utils.Database(conn)
 
 

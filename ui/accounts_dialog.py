@@ -1,0 +1,373 @@
+"""Connected accounts: list, connect a Facebook Page, reconnect, remove.
+
+Checking a token with Facebook is a network call: it runs in the background
+(:mod:`ui.tasks`) so the window stays responsive. The access token is never logged,
+never shown again and not kept by the dialog once it has been handed to the core.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QCloseEvent, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.context import AppContext
+from app.errors import AppError
+from app.i18n import _
+from app.models import Account
+from ui import dialogs, style, tasks
+from ui.bridge import Bridge
+from ui.queue_model import network_label
+
+log = logging.getLogger(__name__)
+
+EXPLORER_URL = "https://developers.facebook.com/tools/explorer/"
+DEBUGGER_URL = "https://developers.facebook.com/tools/debug/accesstoken/"
+
+
+def token_help_html() -> str:
+    """How to get a Page access token, as short rich text with links."""
+    steps = [
+        _(
+            "Open the <a href='{url}'>Graph API Explorer</a> and log in with a Facebook user "
+            "who manages the Page."
+        ).format(url=EXPLORER_URL),
+        _(
+            "Under <i>Permissions</i> add <b>pages_manage_posts</b>, "
+            "<b>pages_read_engagement</b> and <b>pages_show_list</b>, then click "
+            "<i>Generate Access Token</i> and accept."
+        ),
+        _("In <i>User or Page</i>, select your Page."),
+        _(
+            "Copy the Page access token shown and paste it below. The Page ID is on the "
+            "Page's <i>About</i> tab (or in the Explorer, as <i>id</i>)."
+        ),
+    ]
+    tip = _(
+        "A token copied straight from the Explorer stops working after about an hour. For "
+        "one that does not expire, first extend the user token in the <a href='{url}'>"
+        "Access Token Debugger</a> (<i>Extend Access Token</i>), then select the Page "
+        "again and copy its token."
+    ).format(url=DEBUGGER_URL)
+    items = "".join(f"<li>{s}</li>" for s in steps)
+    return (
+        f"<b>{_('How to get a Page access token')}</b>"
+        f"<ol style='margin-left:-20px'>{items}</ol>"
+        f"<p style='color:{style.MUTED_COLOUR}'>{tip}</p>"
+    )
+
+
+class ConnectPageDialog(QDialog):
+    """Ask for a Page's name, ID and access token and connect it (or reconnect ``account``).
+
+    ``connected(account)`` is emitted when the core has accepted the token.
+    """
+
+    connected = Signal(object)
+
+    def __init__(
+        self, ctx: AppContext, account: Account | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.account = account
+        self.busy = False
+        self.setWindowTitle(
+            _("Reconnect {name}").format(name=account.name) if account else _("Add a Facebook Page")
+        )
+        self.setWindowIcon(style.app_icon())
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+
+        if account is not None:
+            why = account.status_reason or _("paste a new Page access token")
+            intro = QLabel(
+                _("Paste a new Page access token for {page}.").format(
+                    page=account.display_name or account.name
+                )
+                + "\n"
+                + why
+            )
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
+
+        form = QFormLayout()
+        self.name_edit = QLineEdit(account.name if account else "")
+        self.name_edit.setPlaceholderText(_("A short name you will recognise, e.g. Empleo"))
+        self.page_edit = QLineEdit(account.remote_id if account else "")
+        self.page_edit.setPlaceholderText("104123456789012")
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText(_("Paste the Page access token here"))
+        self.token_edit.setAccessibleName(_("Page access token"))
+        if account is not None:
+            self.name_edit.setReadOnly(True)
+            self.page_edit.setReadOnly(True)
+        form.addRow(_("Name in Pregonero:"), self.name_edit)
+        form.addRow(_("Page ID:"), self.page_edit)
+        form.addRow(_("Page access token:"), self.token_edit)
+        layout.addLayout(form)
+
+        self.help_label = QLabel(token_help_html())
+        self.help_label.setWordWrap(True)
+        self.help_label.setTextFormat(Qt.TextFormat.RichText)
+        self.help_label.setOpenExternalLinks(True)
+        self.help_label.setObjectName("helpText")
+        layout.addWidget(self.help_label)
+
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"color: {style.ERROR_COLOUR}")
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
+        self.progress.hide()
+        self.progress_label = QLabel(_("Checking the token with Facebook…"))
+        self.progress_label.hide()
+        layout.addWidget(self.progress_label)
+        layout.addWidget(self.progress)
+
+        self.buttons = QDialogButtonBox()
+        self.connect_button = self.buttons.addButton(
+            _("Reconnect") if account else _("Connect"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setText(_("Cancel"))
+        self.buttons.accepted.connect(self.start_connect)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        (self.token_edit if account else self.name_edit).setFocus()
+
+    def start_connect(self) -> None:
+        """Check the token with Facebook in the background; then close or show why not."""
+        if self.busy:
+            return
+        name, page_id = self.name_edit.text(), self.page_edit.text()
+        token = self.token_edit.text()
+        self._set_busy(True)
+        self.error_label.hide()
+
+        def work() -> Account:
+            return self.ctx.accounts.connect("facebook", name=name, remote_id=page_id, token=token)
+
+        tasks.run_in_background(work, self._on_connected, self._on_failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for widget in (
+            self.name_edit,
+            self.page_edit,
+            self.token_edit,
+            self.connect_button,
+            self.cancel_button,
+        ):
+            widget.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        self.progress_label.setVisible(busy)
+
+    def _on_connected(self, account: Account) -> None:
+        self._set_busy(False)
+        self.token_edit.clear()
+        log.info("account %s connected (%s %s)", account.name, account.network, account.remote_id)
+        self.connected.emit(account)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.error_label.setText(dialogs.describe_error(exc))
+        self.error_label.show()
+        self.token_edit.setFocus()
+        self.token_edit.selectAll()
+
+    def reject(self) -> None:  # noqa: D102 - Qt API: not while the check is running
+        if not self.busy:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802, D102 - Qt API
+        if self.busy:
+            event.ignore()
+        else:
+            super().closeEvent(event)
+
+
+class AccountsDialog(QDialog):
+    """The list of connected accounts and the actions on them."""
+
+    def __init__(
+        self, ctx: AppContext, bridge: Bridge | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.bridge = bridge
+        self.connect_dialog: ConnectPageDialog | None = None
+        self.setWindowTitle(_("Accounts"))
+        self.setWindowIcon(style.app_icon())
+        self.resize(720, 360)
+        layout = QVBoxLayout(self)
+
+        intro = QLabel(
+            _(
+                "Pregonero publishes to these accounts. Access tokens are kept in "
+                "the system keyring, never in Pregonero's files."
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels([_("Name"), _("Page"), _("Network"), _("Status")])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.tree.setColumnWidth(0, 140)
+        self.tree.setColumnWidth(1, 220)
+        self.tree.setColumnWidth(2, 90)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.tree.itemDoubleClicked.connect(lambda *_a: self.reconnect_selected())
+        layout.addWidget(self.tree, 1)
+
+        self.empty_label = QLabel(
+            _("No account yet. Click “Add Facebook Page…” to connect the Page you publish to.")
+        )
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet(f"color: {style.MUTED_COLOUR}")
+        layout.addWidget(self.empty_label)
+
+        row = QHBoxLayout()
+        self.add_button = QPushButton(_("Add Facebook Page…"))
+        self.add_button.clicked.connect(self.add_page)
+        self.reconnect_button = QPushButton(_("Reconnect…"))
+        self.reconnect_button.clicked.connect(self.reconnect_selected)
+        self.remove_button = QPushButton(_("Remove"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        close = QPushButton(_("Close"))
+        close.clicked.connect(self.accept)
+        for button in (self.add_button, self.reconnect_button, self.remove_button):
+            button.setAutoDefault(False)
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.reload()
+
+    # -- list ----------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the accounts again."""
+        selected = self.selected_account()
+        self.tree.clear()
+        try:
+            accounts = self.ctx.accounts.list()
+        except AppError as exc:
+            dialogs.show_error(self, _("Accounts"), dialogs.describe_error(exc))
+            accounts = []
+        for account in accounts:
+            ok = account.status == "ok"
+            status = (
+                _("Connected")
+                if ok
+                else _("Needs reconnect: {why}").format(
+                    why=account.status_reason or _("no reason given")
+                )
+            )
+            item = QTreeWidgetItem(
+                [
+                    account.name,
+                    account.display_name or account.remote_id,
+                    network_label(account.network),
+                    status,
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, account.id)
+            item.setToolTip(1, _("Page ID {id}").format(id=account.remote_id))
+            item.setToolTip(3, status)
+            item.setForeground(3, QBrush(QColor(style.OK_COLOUR if ok else style.ERROR_COLOUR)))
+            self.tree.addTopLevelItem(item)
+            if selected is not None and selected.id == account.id:
+                item.setSelected(True)
+        self._accounts = {a.id: a for a in accounts}
+        self.empty_label.setVisible(not accounts)
+        first = self.tree.topLevelItem(0)
+        if first is not None and not self.tree.selectedItems():
+            first.setSelected(True)
+        self._update_buttons()
+
+    def selected_account(self) -> Account | None:
+        """The selected account, as last loaded."""
+        items = self.tree.selectedItems() if hasattr(self, "_accounts") else []
+        if not items:
+            return None
+        return self._accounts.get(items[0].data(0, Qt.ItemDataRole.UserRole))
+
+    def _update_buttons(self) -> None:
+        account = self.selected_account()
+        self.reconnect_button.setEnabled(account is not None)
+        self.remove_button.setEnabled(account is not None)
+
+    def _changed(self) -> None:
+        self.reload()
+        if self.bridge is not None:
+            self.bridge.post_changed()
+
+    # -- actions -------------------------------------------------------------------
+    def add_page(self) -> ConnectPageDialog:
+        """Open the "Add a Facebook Page" form (non-blocking); returns it."""
+        return self._open_connect(None)
+
+    def reconnect_selected(self) -> ConnectPageDialog | None:
+        """Open the form to paste a new token for the selected account."""
+        account = self.selected_account()
+        return self._open_connect(account) if account else None
+
+    def _open_connect(self, account: Account | None) -> ConnectPageDialog:
+        dialog = ConnectPageDialog(self.ctx, account, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.connected.connect(lambda _a: self._changed())
+        self.connect_dialog = dialog
+        dialog.destroyed.connect(lambda *_a: setattr(self, "connect_dialog", None))
+        dialog.open()
+        return dialog
+
+    def remove_selected(self) -> None:
+        """Disconnect the selected account (after asking)."""
+        account = self.selected_account()
+        if account is None:
+            return
+        if not dialogs.confirm(
+            self,
+            _("Remove account"),
+            _(
+                "Remove {name}? Pregonero forgets its access token; published posts and their "
+                "record are kept."
+            ).format(name=account.name),
+            _("Remove"),
+        ):
+            return
+        try:
+            self.ctx.accounts.remove(account)
+        except AppError as exc:
+            dialogs.show_error(self, _("Remove account"), dialogs.describe_error(exc))
+        self._changed()
