@@ -4,14 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tdir=resources/translations
-pybabel extract -q --no-location --sort-output -k _ -k N_ -k ngettext:1,2 \
+pybabel extract --no-location --sort-output -k _ -k N_ -k ngettext:1,2 \
   --project Pregonero --copyright-holder "Pregonero developers" \
   -o "$tdir/pregonero.pot" app ui schedulers
 for lang in es; do
   if [ -f "$tdir/$lang/LC_MESSAGES/pregonero.po" ]; then
-    pybabel update -q --no-fuzzy-matching -D pregonero -i "$tdir/pregonero.pot" -d "$tdir" -l "$lang"
+    pybabel update --no-fuzzy-matching -D pregonero -i "$tdir/pregonero.pot" -d "$tdir" -l "$lang"
   else
-    pybabel init -q -D pregonero -i "$tdir/pregonero.pot" -d "$tdir" -l "$lang"
+    pybabel init -D pregonero -i "$tdir/pregonero.pot" -d "$tdir" -l "$lang"
   fi
 done
 python -m app.i18n compile
