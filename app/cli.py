@@ -24,30 +24,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from app.commands.args import MediaAction
 from app.errors import AppError, ValidationError
 from app.i18n import _, set_language
 from app.models import DeliveryState
 from app.timeutil import format_local, local_to_utc, parse_local, zone
-
-
-class _MediaAction(argparse.Action):
-    """Collects ``--media FILE`` and the ``--alt TEXT`` that follows it, in order."""
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: Any,
-        option_string: str | None = None,
-    ) -> None:
-        items: list[list[str]] = getattr(namespace, "media", None) or []
-        if option_string == "--media":
-            items.append([str(values), ""])
-        else:
-            if not items or items[-1][1]:
-                parser.error(_("--alt must follow the --media it describes"))
-            items[-1][1] = str(values)
-        namespace.media = items
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     padd = post_sub.add_parser("add", help=_("create and schedule a post; prints its id"))
     padd.add_argument("--text", required=True)
     padd.add_argument("--link", default=None)
-    padd.add_argument("--media", action=_MediaAction, help=_("an image file (repeatable)"))
-    padd.add_argument("--alt", action=_MediaAction, help=_("alt text of the preceding --media"))
+    padd.add_argument("--media", action=MediaAction, help=_("an image file (repeatable)"))
+    padd.add_argument("--alt", action=MediaAction, help=_("alt text of the preceding --media"))
     padd.add_argument(
         "--account", action="append", required=True, help=_("account name (repeatable)")
     )

@@ -23,29 +23,10 @@ from typing import Any
 from app.checks.model import KeyDate, MediaItem
 from app.checks.report import format_findings
 from app.checks.run import run_checks
+from app.commands.args import MediaAction
 from app.errors import ValidationError
 from app.i18n import _
 from app.timeutil import parse_local, system_zone_name, zone
-
-
-class _MediaAction(argparse.Action):
-    """Collects ``--media FILE`` and the ``--alt TEXT`` that follows it, in order."""
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: Any,
-        option_string: str | None = None,
-    ) -> None:
-        items: list[list[str]] = getattr(namespace, "media", None) or []
-        if option_string == "--media":
-            items.append([str(values), ""])
-        else:
-            if not items or items[-1][1]:
-                parser.error(_("--alt must follow the --media it describes"))
-            items[-1][1] = str(values)
-        namespace.media = items
 
 
 def add_parser(sub: Any) -> None:
@@ -63,8 +44,8 @@ def add_parser(sub: Any) -> None:
         help=_("target network (repeatable), e.g. facebook"),
     )
     chk.add_argument("--link", default=None, help=_("the post's link"))
-    chk.add_argument("--media", action=_MediaAction, help=_("an image file (repeatable)"))
-    chk.add_argument("--alt", action=_MediaAction, help=_("alt text of the preceding --media"))
+    chk.add_argument("--media", action=MediaAction, help=_("an image file (repeatable)"))
+    chk.add_argument("--alt", action=MediaAction, help=_("alt text of the preceding --media"))
     chk.add_argument(
         "--key-date",
         default=None,
