@@ -214,7 +214,8 @@ class PostService:
                     Problem(
                         "media_missing",
                         _(
-                            "Photo {n} ({name}) is missing from Pregonero's folder; attach it again."
+                            "Photo {n} ({name}) is missing from Pregonero's folder; "
+                            "attach it again."
                         ).format(n=index, name=media.original_name),
                         f"media:{media.id}",
                     )

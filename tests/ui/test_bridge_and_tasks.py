@@ -104,5 +104,6 @@ def test_many_void_qt_calls_do_not_crash(qtbot: QtBot, calls: int) -> None:
 
     label = QLabel()
     qtbot.addWidget(label)
-    for _i in range(calls):  # PySide6 6.12.0 on Python 3.11 aborts here ("deallocating None"): pinned out
+    # PySide6 6.12.0 on Python 3.11 aborts here ("deallocating None"): pinned out.
+    for _i in range(calls):
         label.setText("x")
