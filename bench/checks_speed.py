@@ -1,6 +1,6 @@
 """How long the offline checks take on a long caption (run by hand; prints ms per run).
 
-    python bench/checks_speed.py
+python bench/checks_speed.py
 """
 
 from __future__ import annotations
@@ -23,8 +23,13 @@ def main() -> None:
     runs = 50
     start = time.perf_counter()
     for _ in range(runs):
-        run_checks(text, publish_at=publish_at, tz="Europe/Madrid", networks=["facebook"],
-                   recent_texts=[text[::-1]] * 20)
+        run_checks(
+            text,
+            publish_at=publish_at,
+            tz="Europe/Madrid",
+            networks=["facebook"],
+            recent_texts=[text[::-1]] * 20,
+        )
     print(f"{(time.perf_counter() - start) / runs * 1000:.1f} ms per run ({runs} runs)")
 
 

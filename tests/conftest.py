@@ -20,8 +20,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                  request: pytest.FixtureRequest) -> Iterator[Path]:
+def isolated_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Path]:
     """Every test gets its own PREGONERO_HOME, English messages and a memory keyring.
 
     Tests marked ``secretservice`` keep the real default keyring instead.

@@ -24,9 +24,14 @@ def ctx_with_post(path: Path, text: str) -> tuple[AppContext, int]:
     if ctx.store.find_account(name="Empleo") is None:
         ctx.accounts.connect("facebook", name="Empleo", remote_id="111", token="t")
     acc = ctx.accounts.by_name("Empleo")
-    post = ctx.posts.create_scheduled(text=text, link=None, media=[], account_ids=[acc.id],
-                                      when=datetime.now(UTC) + timedelta(hours=1),
-                                      tz="Europe/Madrid")
+    post = ctx.posts.create_scheduled(
+        text=text,
+        link=None,
+        media=[],
+        account_ids=[acc.id],
+        when=datetime.now(UTC) + timedelta(hours=1),
+        tz="Europe/Madrid",
+    )
     return ctx, post.id
 
 
@@ -38,9 +43,14 @@ def test_backup_keeps_last_n_and_restore_round_trips(tmp_path: Path) -> None:
         make_backup(db, base + timedelta(days=day), keep=3)
     assert len(list_backups(db)) == 3
     good = list_backups(db)[0]
-    ctx.posts.create_scheduled(text="después", link=None, media=[],
-                               account_ids=[ctx.accounts.by_name("Empleo").id],
-                               when=datetime.now(UTC) + timedelta(hours=2), tz="Europe/Madrid")
+    ctx.posts.create_scheduled(
+        text="después",
+        link=None,
+        media=[],
+        account_ids=[ctx.accounts.by_name("Empleo").id],
+        when=datetime.now(UTC) + timedelta(hours=2),
+        tz="Europe/Madrid",
+    )
     assert len(ctx.posts.list()) == 2
     saved = restore_backup(db, good, datetime(2027, 2, 1, 9, 0))
     # The open context sees the restored data at once (same file, online restore).
@@ -77,12 +87,14 @@ def test_record_export_csv_and_json(tmp_path: Path) -> None:
     assert rows[0]["post_text"] == "Bando: cierre de oficinas" and rows[0]["account"] == "Empleo"
     export_record(ctx.store, tmp_path / "r.json", "json", post_id)
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))[1]["reason"].startswith(
-        "scheduled for")
+        "scheduled for"
+    )
     ctx.close()
 
 
-def test_cli_backup_restore_history(capsys: pytest.CaptureFixture[str],
-                                    isolated_home: Path) -> None:
+def test_cli_backup_restore_history(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
     from app import paths
 
     ctx, _ = ctx_with_post(paths.db_path(), "copia")

@@ -28,7 +28,8 @@ def connected(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def later(hours: int = 2) -> str:
     return (datetime.now(ZoneInfo("Europe/Madrid")) + timedelta(hours=hours)).strftime(
-        "%Y-%m-%d %H:%M")
+        "%Y-%m-%d %H:%M"
+    )
 
 
 def post_count(capsys: pytest.CaptureFixture[str]) -> int:
@@ -37,8 +38,9 @@ def post_count(capsys: pytest.CaptureFixture[str]) -> int:
     return len(json.loads(capsys.readouterr().out))
 
 
-def test_wrong_token_is_refused(monkeypatch: pytest.MonkeyPatch,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_wrong_token_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with running_graph({PAGE: TOKEN}) as fake:
         monkeypatch.setenv("PREGONERO_FACEBOOK_API", fake.url)
         monkeypatch.setattr("sys.stdin", io.StringIO("not-the-token\n"))
@@ -47,19 +49,29 @@ def test_wrong_token_is_refused(monkeypatch: pytest.MonkeyPatch,
     assert "did not accept this access token" in err and "not-the-token" not in err
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--at", "2027-03-28 02:30", "--tz", "Europe/Madrid"], "next valid time is 2027-03-28 03:00"),
-    (["--at", "2027-10-31 02:30", "--tz", "Europe/Madrid"], "happens twice"),
-    (["--at", "2020-01-01 10:00"], "in the past"),
-    (["--at", "mañana"], "YYYY-MM-DD HH:MM"),
-    (["--at", later(), "--tz", "Mars/Olympus"], "Unknown time zone"),
-    (["--at", later(), "--account", "Nadie"], "no account called “Nadie”"),
-    (["--at", later(), "--text", "x" * 63207], "at most 63206"),
-    (["--at", later(), "--media", "/nonexistent/foto.jpg"], "does not exist"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--at", "2027-03-28 02:30", "--tz", "Europe/Madrid"],
+            "next valid time is 2027-03-28 03:00",
+        ),
+        (["--at", "2027-10-31 02:30", "--tz", "Europe/Madrid"], "happens twice"),
+        (["--at", "2020-01-01 10:00"], "in the past"),
+        (["--at", "mañana"], "YYYY-MM-DD HH:MM"),
+        (["--at", later(), "--tz", "Mars/Olympus"], "Unknown time zone"),
+        (["--at", later(), "--account", "Nadie"], "no account called “Nadie”"),
+        (["--at", later(), "--text", "x" * 63207], "at most 63206"),
+        (["--at", later(), "--media", "/nonexistent/foto.jpg"], "does not exist"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_stored(
-        connected: None, capsys: pytest.CaptureFixture[str], samples: Path,
-        args: list[str], message: str) -> None:
+    connected: None,
+    capsys: pytest.CaptureFixture[str],
+    samples: Path,
+    args: list[str],
+    message: str,
+) -> None:
     base = {"--text": "Hola", "--account": "Empleo", "--tz": "Europe/Madrid"}
     for key in ("--text", "--account", "--tz"):
         if key in args:
@@ -71,23 +83,55 @@ def test_bad_input_is_refused_and_nothing_stored(
 
 
 def test_repeated_time_with_choice_and_media_with_spaces(
-        connected: None, capsys: pytest.CaptureFixture[str], samples: Path) -> None:
+    connected: None, capsys: pytest.CaptureFixture[str], samples: Path
+) -> None:
     photo = samples / "media" / "foto enorme ñandú.jpg"
-    assert main(["post", "add", "--text", "Cambio de hora", "--account", "Empleo",
-                 "--at", "2027-10-31 02:30", "--tz", "Europe/Madrid", "--dst", "second",
-                 "--media", str(photo), "--alt", "Un ñandú en el campo"]) == 0
+    assert (
+        main(
+            [
+                "post",
+                "add",
+                "--text",
+                "Cambio de hora",
+                "--account",
+                "Empleo",
+                "--at",
+                "2027-10-31 02:30",
+                "--tz",
+                "Europe/Madrid",
+                "--dst",
+                "second",
+                "--media",
+                str(photo),
+                "--alt",
+                "Un ñandú en el campo",
+            ]
+        )
+        == 0
+    )
     post_id = int(capsys.readouterr().out.strip())
     main(["list", "--json"])
     listed = json.loads(capsys.readouterr().out)
     assert listed[0]["id"] == post_id
     assert listed[0]["due_at"] == "2027-10-31T01:30:00+00:00"
-    assert listed[0]["media"] == [{"file": "foto enorme ñandú.jpg",
-                                   "alt": "Un ñandú en el campo"}]
+    assert listed[0]["media"] == [{"file": "foto enorme ñandú.jpg", "alt": "Un ñandú en el campo"}]
     assert listed[0]["deliveries"][0]["state"] == "scheduled"
 
 
 def test_alt_without_media_is_a_usage_error(connected: None) -> None:
     with pytest.raises(SystemExit) as info:
-        main(["post", "add", "--text", "x", "--alt", "sin foto", "--account", "Empleo",
-              "--at", later()])
+        main(
+            [
+                "post",
+                "add",
+                "--text",
+                "x",
+                "--alt",
+                "sin foto",
+                "--account",
+                "Empleo",
+                "--at",
+                later(),
+            ]
+        )
     assert info.value.code == 2

@@ -28,8 +28,7 @@ NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def ctx(tmp_path: Path) -> Iterator[AppContext]:
     StubNetwork.reset()
-    context = AppContext(tmp_path / "p.sqlite3", clock=FixedClock(NOW),
-                         client_factory=stub_factory)
+    context = AppContext(tmp_path / "p.sqlite3", clock=FixedClock(NOW), client_factory=stub_factory)
     context.accounts.connect("facebook", name="Empleo", remote_id="111", token="tok-111")
     yield context
     context.close()
@@ -37,8 +36,14 @@ def ctx(tmp_path: Path) -> Iterator[AppContext]:
 
 def scheduled(ctx: AppContext, text: str = "Hola", minutes: int = 5) -> Post:
     acc = ctx.accounts.by_name("Empleo")
-    return ctx.posts.create_scheduled(text=text, link=None, media=[], account_ids=[acc.id],
-                                      when=NOW + timedelta(minutes=minutes), tz="Europe/Madrid")
+    return ctx.posts.create_scheduled(
+        text=text,
+        link=None,
+        media=[],
+        account_ids=[acc.id],
+        when=NOW + timedelta(minutes=minutes),
+        tz="Europe/Madrid",
+    )
 
 
 def publish_due(ctx: AppContext, post: Post) -> S:
@@ -107,7 +112,8 @@ def test_rate_limited_waits_as_told(ctx: AppContext) -> None:
     StubNetwork.script = [RateLimited("slow down", retry_after=900)]
     assert publish_due(ctx, post) == S.SCHEDULED
     assert ctx.store.get_delivery(post.deliveries[0].id).due_at == ctx.clock.now() + timedelta(
-        seconds=900)
+        seconds=900
+    )
 
 
 def test_auth_expired_blocks_account_and_its_queue(ctx: AppContext) -> None:
@@ -156,11 +162,23 @@ def test_bug_in_network_code_marks_failed_internal(ctx: AppContext) -> None:
 def test_past_time_over_length_and_unknown_account_are_refused(ctx: AppContext) -> None:
     acc = ctx.accounts.by_name("Empleo")
     with pytest.raises(ValidationError, match="in the past"):
-        ctx.posts.create_scheduled(text="x", link=None, media=[], account_ids=[acc.id],
-                                   when=NOW - timedelta(minutes=1), tz="Europe/Madrid")
+        ctx.posts.create_scheduled(
+            text="x",
+            link=None,
+            media=[],
+            account_ids=[acc.id],
+            when=NOW - timedelta(minutes=1),
+            tz="Europe/Madrid",
+        )
     with pytest.raises(ValidationError, match="at most 63206"):
-        ctx.posts.create_scheduled(text="x" * 63207, link=None, media=[], account_ids=[acc.id],
-                                   when=NOW + timedelta(hours=1), tz="Europe/Madrid")
+        ctx.posts.create_scheduled(
+            text="x" * 63207,
+            link=None,
+            media=[],
+            account_ids=[acc.id],
+            when=NOW + timedelta(hours=1),
+            tz="Europe/Madrid",
+        )
     with pytest.raises(ValidationError, match="no account called “Nadie”"):
         ctx.accounts.by_name("Nadie")
     assert ctx.posts.list() == []
@@ -169,17 +187,29 @@ def test_past_time_over_length_and_unknown_account_are_refused(ctx: AppContext) 
 def test_bad_media_stores_nothing(ctx: AppContext, samples: Path) -> None:
     acc = ctx.accounts.by_name("Empleo")
     good = samples / "media" / "foto enorme ñandú.jpg"
-    for bad, words in [(samples / "media" / "vacio.jpg", "empty"),
-                       (samples / "media" / "truncado.jpg", "damaged or incomplete"),
-                       (samples / "media" / "no-such.jpg", "does not exist")]:
+    for bad, words in [
+        (samples / "media" / "vacio.jpg", "empty"),
+        (samples / "media" / "truncado.jpg", "damaged or incomplete"),
+        (samples / "media" / "no-such.jpg", "does not exist"),
+    ]:
         with pytest.raises(ValidationError, match=words):
-            ctx.posts.create_scheduled(text="x", link=None, media=[(good, "ok"), (bad, "")],
-                                       account_ids=[acc.id], when=NOW + timedelta(hours=1),
-                                       tz="Europe/Madrid")
+            ctx.posts.create_scheduled(
+                text="x",
+                link=None,
+                media=[(good, "ok"), (bad, "")],
+                account_ids=[acc.id],
+                when=NOW + timedelta(hours=1),
+                tz="Europe/Madrid",
+            )
     assert ctx.posts.list() == []
-    post = ctx.posts.create_scheduled(text="x", link=None, media=[(good, "Un ñandú")],
-                                      account_ids=[acc.id], when=NOW + timedelta(hours=1),
-                                      tz="Europe/Madrid")
+    post = ctx.posts.create_scheduled(
+        text="x",
+        link=None,
+        media=[(good, "Un ñandú")],
+        account_ids=[acc.id],
+        when=NOW + timedelta(hours=1),
+        tz="Europe/Madrid",
+    )
     assert post.media[0].original_name == "foto enorme ñandú.jpg"
     assert Path(post.media[0].path).exists() and post.media[0].alt_text == "Un ñandú"
 

@@ -26,8 +26,9 @@ def test_default_backend_is_secret_service() -> None:
 def test_connect_account_keeps_token_in_secret_service_only(tmp_path: Path) -> None:
     StubNetwork.reset()
     ctx = AppContext(tmp_path / "p.sqlite3", client_factory=stub_factory)
-    account = ctx.accounts.connect("facebook", name="Empleo", remote_id="222",
-                                   token="EAAG-test-token-not-real")
+    account = ctx.accounts.connect(
+        "facebook", name="Empleo", remote_id="222", token="EAAG-test-token-not-real"
+    )
     assert keyring.get_password("Pregonero", account.keyring_user) == "EAAG-test-token-not-real"
     assert "EAAG-test-token-not-real" not in "\n".join(ctx.store.db.conn.iterdump())
     assert ctx.accounts.client(account)._token == "EAAG-test-token-not-real"

@@ -18,8 +18,14 @@ NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 
 def make_store(tmp_path: Path) -> tuple[Store, int]:
     store = Store(tmp_path / "p.sqlite3")
-    acc = store.add_account(network="facebook", name="Empleo", remote_id="111",
-                            display_name="Empleo", keyring_user="facebook:111", now=NOW)
+    acc = store.add_account(
+        network="facebook",
+        name="Empleo",
+        remote_id="111",
+        display_name="Empleo",
+        keyring_user="facebook:111",
+        now=NOW,
+    )
     post_id = store.create_post(text="hola", link=None, tz="Europe/Madrid", due_at=None, now=NOW)
     delivery = store.ensure_delivery(post_id, acc.id, NOW)
     return store, delivery.id
@@ -60,13 +66,18 @@ def test_transition_writes_state_and_event_together(tmp_path: Path) -> None:
     assert store.transition(did, S.PUBLISHING, "claimed", now=NOW, expect={S.SCHEDULED})
     # A second claim of the same delivery loses: never publish twice.
     assert not store.transition(did, S.PUBLISHING, "claimed", now=NOW, expect={S.SCHEDULED})
-    assert store.transition(did, S.PUBLISHED, "ok", now=NOW, remote_id="111_1",
-                            permalink="https://x")
+    assert store.transition(
+        did, S.PUBLISHED, "ok", now=NOW, remote_id="111_1", permalink="https://x"
+    )
     d = store.get_delivery(did)
     assert (d.state, d.remote_id, d.permalink) == (S.PUBLISHED, "111_1", "https://x")
     trail = [(e.from_state, e.to_state, e.reason) for e in store.events(delivery_id=did)]
-    assert trail == [(None, S.DRAFT, "created"), (S.DRAFT, S.SCHEDULED, "scheduled"),
-                     (S.SCHEDULED, S.PUBLISHING, "claimed"), (S.PUBLISHING, S.PUBLISHED, "ok")]
+    assert trail == [
+        (None, S.DRAFT, "created"),
+        (S.DRAFT, S.SCHEDULED, "scheduled"),
+        (S.SCHEDULED, S.PUBLISHING, "claimed"),
+        (S.PUBLISHING, S.PUBLISHED, "ok"),
+    ]
 
 
 def test_forbidden_transition_raises_and_changes_nothing(tmp_path: Path) -> None:
@@ -103,8 +114,7 @@ def test_claims_from_two_threads_only_one_wins(tmp_path: Path) -> None:
 
     def claim() -> None:
         barrier.wait()
-        wins.append(store.transition(did, S.PUBLISHING, "claimed", now=NOW,
-                                     expect={S.SCHEDULED}))
+        wins.append(store.transition(did, S.PUBLISHING, "claimed", now=NOW, expect={S.SCHEDULED}))
 
     threads = [threading.Thread(target=claim) for _ in range(8)]
     for t in threads:

@@ -21,9 +21,11 @@ from app.timeutil import (
 
 def test_plain_local_time_is_stored_as_utc() -> None:
     assert local_to_utc(parse_local("2027-01-18 09:00"), "Europe/Madrid") == datetime(
-        2027, 1, 18, 8, 0, tzinfo=UTC)
+        2027, 1, 18, 8, 0, tzinfo=UTC
+    )
     assert local_to_utc(parse_local("2027-07-18 09:00"), "Europe/Madrid") == datetime(
-        2027, 7, 18, 7, 0, tzinfo=UTC)
+        2027, 7, 18, 7, 0, tzinfo=UTC
+    )
 
 
 def test_skipped_time_offers_next_valid() -> None:
@@ -39,9 +41,11 @@ def test_repeated_time_asks_which() -> None:
     first, second = info.value.options
     assert (first.utcoffset(), second.utcoffset()) != (None, None)
     assert local_to_utc(parse_local("2027-10-31 02:30"), "Europe/Madrid", 0) == datetime(
-        2027, 10, 31, 0, 30, tzinfo=UTC)
+        2027, 10, 31, 0, 30, tzinfo=UTC
+    )
     assert local_to_utc(parse_local("2027-10-31 02:30"), "Europe/Madrid", 1) == datetime(
-        2027, 10, 31, 1, 30, tzinfo=UTC)
+        2027, 10, 31, 1, 30, tzinfo=UTC
+    )
 
 
 def test_bad_input_messages() -> None:
@@ -57,7 +61,8 @@ def test_format_local_round_trip() -> None:
 
 
 def test_no_keyring_is_a_clear_error_not_a_plaintext_fallback(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     keyring.set_keyring(fail.Keyring())
     with pytest.raises(CredentialsError, match="No system keyring"):
         CredentialStore().set("facebook:1", "secret")

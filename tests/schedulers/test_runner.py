@@ -38,8 +38,13 @@ def ctx(tmp_path: Path) -> Iterator[AppContext]:
 def add(ctx: AppContext, text: str, seconds: float) -> int:
     acc = ctx.accounts.by_name("Empleo")
     post = ctx.posts.create_scheduled(
-        text=text, link=None, media=[], account_ids=[acc.id],
-        when=datetime.now(UTC) + timedelta(seconds=seconds), tz="Europe/Madrid")
+        text=text,
+        link=None,
+        media=[],
+        account_ids=[acc.id],
+        when=datetime.now(UTC) + timedelta(seconds=seconds),
+        tz="Europe/Madrid",
+    )
     return post.deliveries[0].id
 
 
@@ -64,18 +69,24 @@ def test_publishes_at_due_time_exactly_once(ctx: AppContext, tmp_path: Path) -> 
 def test_overdue_past_grace_becomes_missed_not_published(tmp_path: Path) -> None:
     StubNetwork.reset()
     past = datetime.now(UTC) - timedelta(hours=2)
-    early = AppContext(tmp_path / "p.sqlite3", clock=FixedClock(past),
-                       client_factory=stub_factory)
+    early = AppContext(tmp_path / "p.sqlite3", clock=FixedClock(past), client_factory=stub_factory)
     early.accounts.connect("facebook", name="Empleo", remote_id="111", token="tok")
     acc = early.accounts.by_name("Empleo")
-    late = early.posts.create_scheduled(text="tarde", link=None, media=[], account_ids=[acc.id],
-                                        when=past + timedelta(minutes=30), tz="Europe/Madrid")
+    late = early.posts.create_scheduled(
+        text="tarde",
+        link=None,
+        media=[],
+        account_ids=[acc.id],
+        when=past + timedelta(minutes=30),
+        tz="Europe/Madrid",
+    )
     early.close()
     ctx = AppContext(tmp_path / "p.sqlite3", client_factory=stub_factory)
     # One due a minute ago is within the 10-minute grace window: it still goes out.
     recent = add(ctx, "reciente", 0.5)
-    runner = Runner(ctx, sweep_seconds=0.2, grace_seconds=600,
-                    lock=PublisherLock(tmp_path / "lock"))
+    runner = Runner(
+        ctx, sweep_seconds=0.2, grace_seconds=600, lock=PublisherLock(tmp_path / "lock")
+    )
     runner.start()
     try:
         missed_id = late.deliveries[0].id
@@ -97,8 +108,7 @@ def test_only_the_lock_holder_publishes(ctx: AppContext, tmp_path: Path) -> None
     try:
         assert a.is_publisher and not b.is_publisher
         ids = [add(other, f"post {i}", 0.5) for i in range(5)]  # written by the watcher
-        assert wait_for(lambda: all(ctx.store.get_delivery(i).state == S.PUBLISHED
-                                    for i in ids))
+        assert wait_for(lambda: all(ctx.store.get_delivery(i).state == S.PUBLISHED for i in ids))
         assert len(StubNetwork.published) == 5
         a.stop()
         assert wait_for(lambda: b.is_publisher)  # takes over when the first one stops
@@ -115,13 +125,21 @@ def test_interrupted_publish_is_reconciled_not_resent(ctx: AppContext, tmp_path:
     did = add(ctx, "interrumpido", 0.2)
     time.sleep(0.3)
     # Simulate a crash mid-call: claimed and sent, then the process died.
-    ctx.store.transition(did, S.PUBLISHING, "claimed for publishing", now=datetime.now(UTC),
-                         claimed_at=datetime.now(UTC))
+    ctx.store.transition(
+        did,
+        S.PUBLISHING,
+        "claimed for publishing",
+        now=datetime.now(UTC),
+        claimed_at=datetime.now(UTC),
+    )
     StubNetwork.script = ["created-no-answer"]
     client = ctx.accounts.client(ctx.accounts.by_name("Empleo"))
     with pytest.raises(Exception):  # noqa: B017 - the stub raises UnknownOutcome
-        client.publish(__import__("app.services.posts", fromlist=["outgoing"]).outgoing(
-            ctx.posts.get(ctx.store.get_delivery(did).post_id)))
+        client.publish(
+            __import__("app.services.posts", fromlist=["outgoing"]).outgoing(
+                ctx.posts.get(ctx.store.get_delivery(did).post_id)
+            )
+        )
     runner = Runner(ctx, sweep_seconds=0.2, lock=PublisherLock(tmp_path / "lock"))
     runner.start()
     try:
@@ -142,20 +160,40 @@ class JumpClock:
 
 
 def test_wake_from_sleep_finds_overdue_posts_within_seconds(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     StubNetwork.reset()
     clock = JumpClock()
     ctx = AppContext(tmp_path / "p.sqlite3", clock=clock, client_factory=stub_factory)
     ctx.accounts.connect("facebook", name="Empleo", remote_id="111", token="tok")
     acc = ctx.accounts.by_name("Empleo")
-    long_ago = ctx.posts.create_scheduled(
-        text="durante la siesta", link=None, media=[], account_ids=[acc.id],
-        when=clock.now() + timedelta(hours=1), tz="Europe/Madrid").deliveries[0].id
-    just_now = ctx.posts.create_scheduled(
-        text="justo al despertar", link=None, media=[], account_ids=[acc.id],
-        when=clock.now() + timedelta(hours=1, minutes=55), tz="Europe/Madrid").deliveries[0].id
-    runner = Runner(ctx, sweep_seconds=0.2, grace_seconds=600,
-                    lock=PublisherLock(tmp_path / "lock"))
+    long_ago = (
+        ctx.posts.create_scheduled(
+            text="durante la siesta",
+            link=None,
+            media=[],
+            account_ids=[acc.id],
+            when=clock.now() + timedelta(hours=1),
+            tz="Europe/Madrid",
+        )
+        .deliveries[0]
+        .id
+    )
+    just_now = (
+        ctx.posts.create_scheduled(
+            text="justo al despertar",
+            link=None,
+            media=[],
+            account_ids=[acc.id],
+            when=clock.now() + timedelta(hours=1, minutes=55),
+            tz="Europe/Madrid",
+        )
+        .deliveries[0]
+        .id
+    )
+    runner = Runner(
+        ctx, sweep_seconds=0.2, grace_seconds=600, lock=PublisherLock(tmp_path / "lock")
+    )
     runner.start()
     try:
         time.sleep(0.5)

@@ -19,8 +19,9 @@ class StubNetwork(Network):
 
     key: ClassVar[str] = "facebook"
     label: ClassVar[str] = "Facebook"
-    limits: ClassVar[Limits] = Limits(63206, 10, 10 * 1024 * 1024,
-                                      frozenset({"JPEG", "PNG", "GIF"}), 600)
+    limits: ClassVar[Limits] = Limits(
+        63206, 10, 10 * 1024 * 1024, frozenset({"JPEG", "PNG", "GIF"}), 600
+    )
     published: ClassVar[list[tuple[str, OutgoingPost, datetime | None]]] = []
     script: ClassVar[list[Exception | str]] = []
     verify_error: ClassVar[Exception | None] = None
