@@ -9,9 +9,11 @@ backup holds none.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -37,7 +39,8 @@ def list_backups(db_path: Path) -> list[Path]:
 
 
 def _copy(source: sqlite3.Connection, dest: Path) -> None:
-    tmp = dest.with_suffix(".part")
+    # Unique per writer: the daily backup and "Back up now" may run in the same second.
+    tmp = dest.with_suffix(f".{os.getpid()}-{threading.get_ident()}.part")
     tmp.unlink(missing_ok=True)
     target = sqlite3.connect(str(tmp))
     try:

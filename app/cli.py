@@ -68,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("which one, when the clocks go back and the time happens twice"),
     )
     padd.add_argument("--draft", action="store_true", help=_("save without scheduling"))
+    padd.add_argument(
+        "--override",
+        action="append",
+        default=[],
+        metavar="CODE=REASON",
+        help=_("schedule despite the check error CODE, for REASON (repeatable; logged)"),
+    )
 
     lst = sub.add_parser("list", help=_("list posts and their deliveries"))
     lst.add_argument("--json", action="store_true")
@@ -132,6 +139,7 @@ def cmd_post_add(args: argparse.Namespace) -> int:
         when=when,
         tz=tz,
         draft=args.draft,
+        overrides=dict(item.partition("=")[::2] for item in args.override),
     )
     print(post.id)
     return 0
@@ -233,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``pregonero`` console script."""
     argv = sys.argv[1:] if argv is None else argv
     set_language()
-    if not argv or argv[0] == "--screenshot":
+    if not argv or argv[0] in ("--screenshot", "--minimized"):
         # The composition root picks the front end; the core itself never imports Qt.
         return int(importlib.import_module("ui.main").main(argv))
     args = build_parser().parse_args(argv)
@@ -250,6 +258,14 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         for problem in exc.problems:
             print(_("Error: {message}").format(message=problem.message), file=sys.stderr)
+        codes = sorted({f.code for f in getattr(exc, "findings", [])})
+        if codes:
+            print(
+                _("To schedule it anyway, add --override CODE=REASON for: {codes}").format(
+                    codes=", ".join(codes)
+                ),
+                file=sys.stderr,
+            )
         return 1
     except AppError as exc:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)

@@ -11,8 +11,11 @@ from app.events import ListenerHub
 from app.networks.registry import create_client
 from app.secrets import CredentialStore
 from app.services.accounts import AccountService, ClientFactory
+from app.services.campaigns import CampaignService
+from app.services.pause import PauseService
 from app.services.posts import PostService
 from app.services.publishing import PublishingService
+from app.services.reschedule import RescheduleService
 from app.settings import Settings
 from app.storage.repository import Store
 
@@ -46,6 +49,17 @@ class AppContext:
             self.store, self.clock, self.listeners, on_schedule_changed=self.schedule_changed
         )
         self.publishing = PublishingService(self.store, self.accounts, self.clock, self.listeners)
+        self.pause = PauseService(
+            self.store, self.clock, self.listeners, on_schedule_changed=self.schedule_changed
+        )
+        self.reschedule = RescheduleService(
+            self.store,
+            self.clock,
+            self.listeners,
+            self.settings.holiday_calendar,
+            on_schedule_changed=self.schedule_changed,
+        )
+        self.campaigns = CampaignService(self.store, self.clock, self.listeners, self.reschedule)
 
     def on_schedule_changed(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` whenever what is due when may have changed."""

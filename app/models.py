@@ -171,6 +171,7 @@ class Post:
     ``pin_offset_days`` days from it (negative = before) at local ``pin_time``
     ("HH:MM") in ``tz``. ``language`` is "es", "ca", "en" or "" (unknown).
     ``import_key`` identifies the imported row it came from (re-imports skip it).
+    ``review_note`` is non-empty when a move left the text naming the old date.
     """
 
     id: int
@@ -186,6 +187,7 @@ class Post:
     pin_time: str | None = None
     language: str = ""
     import_key: str | None = None
+    review_note: str = ""
     media: list[MediaFile] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
 

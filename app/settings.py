@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.storage.repository import Store
 from app.timeutil import system_zone_name
+from app.workdays import HolidayCalendar
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,42 @@ GRACE_SECONDS = Option(
 )
 TIMEZONE = Option("timezone", "", "IANA zone for new posts; empty = the computer's zone.")
 LANGUAGE = Option("language", "", "Language of the interface (en, es); empty = the system's.")
+
+COOLING_OFF_MINUTES = Option(
+    "cooling_off_minutes",
+    "0",
+    "Minutes that must pass between the last edit of a post and its publication "
+    "(a second look with fresh eyes); 0 = off.",
+)
+PAUSED = Option(
+    "paused",
+    "",
+    "Crisis pause: when set (the time it was switched on), nothing is published.",
+)
+
+KEEP_RUNNING = Option(
+    "keep_running",
+    "1",
+    "1: closing the window leaves Pregonero publishing in the system tray (Quit stops it); "
+    "0: closing the window quits.",
+)
+CLOSE_NOTICE_SHOWN = Option(
+    "close_notice_shown", "", "1 once the user was told that closing keeps publishing."
+)
+BACKUPS_KEEP = Option("backups_keep", "14", "Number of daily database backups to keep.")
+
+HOLIDAY_COUNTRY = Option(
+    "holiday_country",
+    "ES",
+    "ISO country code whose public holidays the calendar shades and working days skip; "
+    "empty = none.",
+)
+HOLIDAY_SUBDIVISION = Option(
+    "holiday_subdivision",
+    "VC",
+    "Region of that country for regional holidays (VC = Comunitat Valenciana); empty = "
+    "national holidays only.",
+)
 
 
 class Settings:
@@ -54,3 +91,27 @@ class Settings:
     def timezone(self) -> str:
         """IANA zone the user works in."""
         return self.get(TIMEZONE) or system_zone_name()
+
+    @property
+    def cooling_off_minutes(self) -> int:
+        """Minimum minutes between a post's last edit and its publication (0 = off)."""
+        try:
+            return max(0, int(self.get(COOLING_OFF_MINUTES)))
+        except ValueError:
+            return 0
+
+    def flag(self, option: Option) -> bool:
+        """A yes/no option: True when its value is "1" (or "true"/"yes")."""
+        return self.get(option).strip().lower() in ("1", "true", "yes")
+
+    @property
+    def backups_keep(self) -> int:
+        """How many daily backups to keep (at least 1)."""
+        try:
+            return max(1, int(self.get(BACKUPS_KEEP)))
+        except ValueError:
+            return int(BACKUPS_KEEP.default)
+
+    def holiday_calendar(self) -> HolidayCalendar:
+        """Public holidays of the configured country and region (see HOLIDAY_COUNTRY)."""
+        return HolidayCalendar(self.get(HOLIDAY_COUNTRY), self.get(HOLIDAY_SUBDIVISION))

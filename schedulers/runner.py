@@ -45,16 +45,19 @@ class Runner:
     publisher lock publishes; the others only watch the database for changes.
     """
 
-    def __init__(self, ctx: AppContext, *, grace_seconds: float | None = None,
-                 sweep_seconds: float = SWEEP_SECONDS, lock: PublisherLock | None = None
-                 ) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        grace_seconds: float | None = None,
+        sweep_seconds: float = SWEEP_SECONDS,
+        lock: PublisherLock | None = None,
+    ) -> None:
         self.ctx = ctx
         self._grace = grace_seconds
         self.sweep_seconds = sweep_seconds
         self.lock = lock or PublisherLock(paths.publisher_lock_path())
-        self._scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(WORKERS)}, timezone=UTC,
-            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1})
+        self._scheduler = self._new_scheduler()
         self._in_flight: set[int] = set()
         self._mutex = threading.Lock()
         self._last_wall = time.time()
@@ -81,18 +84,39 @@ class Runner:
             log.info("this process publishes")
         else:
             log.info("another Pregonero process publishes; watching only")
-        self._scheduler.add_job(self._sweep, "interval", seconds=self.sweep_seconds,
-                                id="sweep", replace_existing=True)
+        self._scheduler.add_job(
+            self._sweep, "interval", seconds=self.sweep_seconds, id="sweep", replace_existing=True
+        )
         self._scheduler.add_job(self._startup_scan, id="scan", replace_existing=True)
-        self._scheduler.add_job(self._daily_backup, "interval", hours=1, id="backup",
-                                next_run_time=datetime.now(UTC), replace_existing=True)
+        self._scheduler.add_job(
+            self._daily_backup,
+            "interval",
+            hours=1,
+            id="backup",
+            next_run_time=datetime.now(UTC),
+            replace_existing=True,
+        )
 
-    def stop(self, wait: bool = True) -> None:
-        """Stop publishing (in-flight publishes finish first when ``wait``) and free the lock."""
+    def stop(self, wait: bool = True, *, keep_lock: bool = False) -> None:
+        """Stop publishing (in-flight publishes finish first when ``wait``) and free the lock.
+
+        ``keep_lock``: go on holding the publisher lock, so that no other process starts
+        publishing (e.g. while a backup is restored); :meth:`start` can be called again.
+        """
         if self.started:
             self._scheduler.shutdown(wait=wait)
             self.started = False
-        self.lock.release()
+            self._scheduler = self._new_scheduler()  # a shut-down one cannot start again
+        if not keep_lock:
+            self.lock.release()
+
+    @staticmethod
+    def _new_scheduler() -> BackgroundScheduler:
+        return BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(WORKERS)},
+            timezone=UTC,
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+        )
 
     # -- arming ----------------------------------------------------------------------
     def schedule_changed(self) -> None:
@@ -115,8 +139,9 @@ class Runner:
                 pass
             return
         run_at = max(due, datetime.now(UTC))
-        self._scheduler.add_job(self._wake, "date", run_date=run_at, id="wake",
-                                replace_existing=True)
+        self._scheduler.add_job(
+            self._wake, "date", run_date=run_at, id="wake", replace_existing=True
+        )
         log.debug("wake armed for %s", run_at.isoformat())
 
     # -- publishing -------------------------------------------------------------------
@@ -131,8 +156,12 @@ class Runner:
                 if delivery.id in self._in_flight:
                     continue
                 self._in_flight.add(delivery.id)
-            self._scheduler.add_job(self._publish_one, args=[delivery.id],
-                                    id=f"publish-{delivery.id}", replace_existing=True)
+            self._scheduler.add_job(
+                self._publish_one,
+                args=[delivery.id],
+                id=f"publish-{delivery.id}",
+                replace_existing=True,
+            )
         self._arm()
 
     def _publish_one(self, delivery_id: int) -> None:
@@ -156,8 +185,12 @@ class Runner:
                 if delivery.id in self._in_flight:
                     continue
             self.ctx.store.transition(
-                delivery.id, DeliveryState.UNCONFIRMED, "interrupted while publishing",
-                now=now, expect={DeliveryState.PUBLISHING})
+                delivery.id,
+                DeliveryState.UNCONFIRMED,
+                "interrupted while publishing",
+                now=now,
+                expect={DeliveryState.PUBLISHING},
+            )
         self._reconcile_all()
         self._wake()
 
@@ -197,7 +230,7 @@ class Runner:
         now = datetime.now()
         if last is None or last.date() != now.date():
             try:
-                path = make_backup(self.ctx.store.path, now)
+                path = make_backup(self.ctx.store.path, now, keep=self.ctx.settings.backups_keep)
                 log.info("daily backup written: %s", path.name)
             except StorageError as exc:
                 log.warning("daily backup failed: %s", exc)

@@ -110,6 +110,7 @@ def fill(samples: Path) -> None:
             post = ctx.posts.create_draft(
                 text=item["text"]["es"], tz=item.get("tz", tz), account_ids=[account.id]
             )
+            pin_to_campaign(ctx, data, item, post.id)
             for media in item.get("media", []):
                 if not media["path"].lower().endswith((".jpg", ".jpeg", ".png")):
                     continue  # videos are not supported yet
@@ -129,6 +130,53 @@ def fill(samples: Path) -> None:
         ctx.close()
 
 
+def pin_to_campaign(ctx: Any, data: dict[str, Any], item: dict[str, Any], post_id: int) -> None:
+    """Issue 6: the post's language, its campaign's key dates, and its pin to one of them."""
+    from datetime import date
+
+    ctx.store.update_post(post_id, now=ctx.clock.now(), language="es")
+    name = item.get("campaign")
+    if not name:
+        return
+    campaign = ctx.campaigns.find(name) or ctx.campaigns.create(name)
+    for spec in data.get("campaigns", []):
+        if spec["name"] == name:
+            for key, day in spec.get("key_dates", {}).items():
+                if all(kd.name != key for kd in campaign.key_dates):
+                    ctx.campaigns.add_key_date(campaign.id, key, date.fromisoformat(day))
+    campaign = ctx.campaigns.get(campaign.id)
+    key = next(kd for kd in campaign.key_dates if kd.name == item["relative_to"])
+    ctx.campaigns.pin(post_id, key.id, int(item["offset_days"]), item["local_time"][-5:])
+
+
+def calendar_screenshot(out: Path, size: str, month: str = "2027-01") -> None:
+    """Issue 6: the calendar's month view of ``month`` (YYYY-MM), "today" 2027-01-08."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.clock import FixedClock
+    from app.context import AppContext
+    from ui.bridge import Bridge
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    ctx = AppContext(clock=FixedClock(datetime(2027, 1, 8, 9, 0, tzinfo=UTC)))
+    try:
+        window = MainWindow(ctx, Bridge())
+        width, height = (int(v) for v in size.lower().split("x"))
+        window.resize(width, height)
+        year, number = (int(v) for v in month.split("-"))
+        window.calendar.go_to(date(year, number, 1))
+        window.show()
+        for _i in range(20):
+            app.processEvents()
+        window.grab().save(str(out))
+        window.close()
+    finally:
+        ctx.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Fill a temporary data folder and save the screenshot; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -136,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1200x700")
     parser.add_argument("--samples", type=Path, default=SAMPLES)
     parser.add_argument("--lang", default="en", help="interface language (en, es)")
+    parser.add_argument(
+        "--calendar-out", type=Path, default=ROOT / "docs" / "screenshot-calendar.png"
+    )
+    parser.add_argument("--calendar-size", default="1280x800")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="pregonero-shot-") as home:
@@ -150,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         from ui.main import main as gui_main
 
         status = gui_main(["--screenshot", str(args.out.resolve()), "--size", args.size])
+        if status == 0 and args.calendar_out is not None:
+            calendar_screenshot(args.calendar_out.resolve(), args.calendar_size)
+            print(args.calendar_out)
     if status == 0:
         print(args.out)
     return status

@@ -38,11 +38,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.checks import Finding
 from app.context import AppContext
 from app.errors import AppError, ValidationError
 from app.i18n import _, current_language
 from app.models import PROBLEMS, Account, DeliveryState, MediaFile, Post
 from app.networks.registry import NETWORKS, network_class
+from app.placeholders import placeholders, render, unknown_placeholders
+from app.services.checking import CheckInput
 from app.services.posts import PostService
 from app.timeutil import (
     AmbiguousTimeError,
@@ -51,8 +54,9 @@ from app.timeutil import (
     to_local,
     zone,
 )
-from ui import dialogs, style
+from ui import dialogs, review_dialog, style, tasks
 from ui.bridge import Bridge
+from ui.findings_view import FindingsView, apply_suggestion, highlight, select_span
 from ui.queue_model import format_when
 
 log = logging.getLogger(__name__)
@@ -62,6 +66,10 @@ S = DeliveryState
 SAVE_DELAY_MS = 400
 THUMB_SIZE = 72
 TIME_FORMAT = "yyyy-MM-dd HH:mm"
+#: The offline checks run this long (ms) after the last edit (they take about a millisecond).
+CHECK_DELAY_MS = 250
+#: The link is tried online this long (ms) after the last edit, in the background.
+LINK_CHECK_DELAY_MS = 1500
 
 
 @cache
@@ -193,6 +201,17 @@ class Composer(QDialog):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush)
+        self.findings: list[Finding] = []
+        self._online_findings: list[Finding] = []
+        self._link_generation = 0
+        self._check_timer = QTimer(self)
+        self._check_timer.setSingleShot(True)
+        self._check_timer.setInterval(CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.run_checks)
+        self._link_timer = QTimer(self)
+        self._link_timer.setSingleShot(True)
+        self._link_timer.setInterval(LINK_CHECK_DELAY_MS)
+        self._link_timer.timeout.connect(self._check_links_online)
 
         self.setWindowTitle(_("New post") if post_id is None else _("Edit post"))
         self.setWindowIcon(style.app_icon())
@@ -203,6 +222,8 @@ class Composer(QDialog):
         self._loading = False
         self._update_counters()
         self._update_time_note()
+        self.run_checks()
+        self._link_timer.start()
         if post is not None and not PostService.can_edit(post):
             self._set_read_only(
                 _(
@@ -255,6 +276,16 @@ class Composer(QDialog):
         text_box.setSpacing(2)
         text_box.addWidget(self.text_edit, 1)
         text_box.addWidget(self.counter_label)
+        # Issue 6: the text with its campaign's key dates filled in ({apertura_plazo}).
+        self.placeholder_label = QLabel()
+        self.placeholder_label.setObjectName("placeholderPreview")
+        self.placeholder_label.setWordWrap(True)
+        self.placeholder_label.hide()
+        text_box.addWidget(self.placeholder_label)
+        self.findings_view = FindingsView()
+        self.findings_view.activated.connect(lambda f: select_span(self.text_edit, f))
+        self.findings_view.applyRequested.connect(lambda f: apply_suggestion(self.text_edit, f))
+        text_box.addWidget(self.findings_view)
         form.addRow(_("Text:"), text_box)
 
         # Link.
@@ -394,6 +425,9 @@ class Composer(QDialog):
                     ).format(time=format_when(min(scheduled), tz))
                 )
             self._mark_saved(post.updated_at)
+            if post.review_note:  # issue 6: moved, but the text still names the old date
+                self._show_notice(post.review_note, error=True)
+            self._update_placeholders()
         else:
             self.set_local_time(self._default_local_time(tz))
             self.saved_label.setText(_("Nothing to save yet"))
@@ -480,6 +514,7 @@ class Composer(QDialog):
         """Remember that ``what`` changed; save now (first edit / ``at_once``) or soon."""
         if self._loading or self._read_only:
             return
+        self._checks_soon(link=what in ("text", "link"))
         self._pending.add(what)
         if self._post_id is None or at_once:
             self.flush()
@@ -557,6 +592,7 @@ class Composer(QDialog):
     # -- edits -----------------------------------------------------------------------
     def _on_text_changed(self) -> None:
         self._update_counters()
+        self._update_placeholders()
         self._edited("text")
 
     def _on_link_edited(self, _text: str) -> None:
@@ -646,6 +682,7 @@ class Composer(QDialog):
         self.media_layout.insertWidget(self.media_layout.count() - 1, row)
         self.media_scroll.show()
         self.media_scroll.setMinimumHeight(min(len(self.media_rows), 2) * (THUMB_SIZE + 18))
+        self._checks_soon()
 
     def remove_photo(self, media_id: int) -> None:
         """Detach photo ``media_id`` from the post."""
@@ -664,6 +701,7 @@ class Composer(QDialog):
                 row.deleteLater()
         self.media_scroll.setVisible(bool(self.media_rows))
         self.media_scroll.setMinimumHeight(min(len(self.media_rows), 2) * (THUMB_SIZE + 18))
+        self._checks_soon()
         self._mark_saved()
         if self.bridge is not None:
             self.bridge.post_changed()
@@ -735,6 +773,39 @@ class Composer(QDialog):
         else:
             self._set_time_note(day, error=False)
 
+    def _update_placeholders(self) -> None:
+        """Show what the key-date placeholders of the text become (issue 6)."""
+        text = self.text_edit.toPlainText()
+        post = None
+        if "{" in text and self._post_id is not None:
+            try:
+                post = self.ctx.posts.get(self._post_id)
+            except AppError:
+                post = None
+        key_dates = self.ctx.campaigns.key_dates_of(post) if post is not None else {}
+        if post is None or not placeholders(text):
+            self.placeholder_label.hide()
+            return
+        shown = _("Goes out as: {text}").format(text=render(text, key_dates, post.language))
+        unknown = unknown_placeholders(text, key_dates)
+        if unknown:
+            shown += "\n" + _("Not a key date of its campaign: {names}").format(
+                names=", ".join("{" + name + "}" for name in unknown)
+            )
+        self.placeholder_label.setStyleSheet(f"color: {style.MUTED_COLOUR}")
+        self.placeholder_label.setText(shown)
+        self.placeholder_label.show()
+
+    def preset_time(self, local: datetime) -> None:
+        """Start at naive wall-clock ``local`` (the calendar's double-click); saves nothing."""
+        was_loading, self._loading = self._loading, True
+        try:
+            self.set_local_time(local)
+        finally:
+            self._loading = was_loading
+        self._time_touched = True
+        self._update_time_note()
+
     def _set_time_note(self, text: str, *, error: bool) -> None:
         colour = style.ERROR_COLOUR if error else style.MUTED_COLOUR
         self.time_note.setStyleSheet(f"color: {colour}")
@@ -780,6 +851,87 @@ class Composer(QDialog):
                     "it can no longer be edited."
                 )
             )
+
+    # -- careful-publishing checks (issue 7) -----------------------------------------
+    def _checks_soon(self, *, link: bool = False) -> None:
+        """Run the checks shortly (typing is grouped); ``link``: try the link online again."""
+        if self._loading:
+            return
+        self._check_timer.start()
+        if link:
+            self._link_generation += 1  # an answer still on its way is now stale
+            self._online_findings = []
+            self._link_timer.start()
+
+    def check_input(self) -> CheckInput:
+        """What the checks see: the fields as they are now, saved or not."""
+        tz = self.zone_name()
+        try:
+            zone(tz)
+        except ValidationError:
+            tz = self.ctx.settings.timezone
+        try:
+            when = local_to_utc(self.local_time(), tz)
+        except AmbiguousTimeError as exc:
+            when = exc.options[0]
+        except (NonexistentTimeError, ValidationError):
+            when = self.ctx.clock.now()
+        post: Post | None = None
+        if self._post_id is not None:
+            try:
+                post = self.ctx.posts.get(self._post_id)
+            except ValidationError:
+                post = None
+        alts = {row.media_id: row.alt_edit.text() for row in self.media_rows}
+        media = [(Path(m.path), alts.get(m.id, m.alt_text)) for m in (post.media if post else [])]
+        return self.ctx.posts.checks.build(
+            text=self.text_edit.toPlainText(),
+            publish_at=when,
+            tz=tz,
+            account_ids=self.chosen_accounts(),
+            media=media,
+            link=self.link_edit.text().strip() or None,
+            language=post.language if post else "",
+            key_date_id=post.pin_key_date_id if post else None,
+            post_id=self._post_id,
+            media_names=[m.original_name for m in (post.media if post else [])],
+        )
+
+    def run_checks(self) -> list[Finding]:
+        """Run the offline checks on the fields now; list and underline the findings."""
+        self._check_timer.stop()
+        try:
+            findings = self.check_input().run()
+        except Exception:  # noqa: BLE001 - a bug in a check must not break the composer
+            log.exception("live checks failed")
+            findings = []
+        self.findings = findings + [f for f in self._online_findings if f not in findings]
+        self.findings_view.set_findings(self.findings)
+        highlight(self.text_edit, self.findings)
+        return self.findings
+
+    def _check_links_online(self) -> None:
+        """Try the links in the background; the answer is shown when it comes."""
+        if not review_dialog.ONLINE_CHECKS or self._read_only or self._closing:
+            return
+        inp = self.check_input()
+        if not inp.link and "://" not in inp.text and "www." not in inp.text:
+            return
+        generation = self._link_generation
+        tasks.run_in_background(
+            lambda: review_dialog.online_link_findings(inp),
+            lambda found: self._on_links_checked(generation, found),
+            lambda _exc: None,
+        )
+
+    def _on_links_checked(self, generation: int, found: list[Finding]) -> None:
+        try:
+            if generation != self._link_generation or self._closing:
+                return  # the text or link changed meanwhile, or the dialog closed
+            self._online_findings = found
+            self.run_checks()
+        except RuntimeError:  # the dialog was deleted while the link was being tried
+            return
 
     # -- buttons ---------------------------------------------------------------------
     def save_and_close(self) -> None:
@@ -845,7 +997,16 @@ class Composer(QDialog):
             post_id = self._ensure_post()
             self.flush()
             self.ctx.posts.set_time(post_id, when, self.zone_name())
-            self.ctx.posts.schedule(post_id, when)
+            post = self.ctx.posts.get(post_id)
+            problems = self.ctx.posts.problems(post, when=when)
+            if cooling := self.ctx.posts.cooling_off_problem(post, when):
+                problems.append(cooling)
+            if problems:
+                raise ValidationError(problems)
+            overrides = dialogs.review_post(self, self.ctx, post, when)
+            if overrides is None:
+                return False  # back to editing
+            self.ctx.posts.schedule(post_id, when, overrides=overrides)
         except ValidationError as exc:
             self._problems(title, exc)
             return False
@@ -866,7 +1027,17 @@ class Composer(QDialog):
         try:
             post_id = self._ensure_post()
             self.flush()
-            self.ctx.posts.publish_now(post_id)
+            post = self.ctx.posts.get(post_id)
+            problems = self.ctx.posts.problems(post, publish_now=True)
+            now = self.ctx.clock.now()
+            if cooling := self.ctx.posts.cooling_off_problem(post, now):
+                problems.append(cooling)
+            if problems:
+                raise ValidationError(problems)
+            overrides = dialogs.review_post(self, self.ctx, post, now, publish_now=True)
+            if overrides is None:
+                return False  # back to editing
+            self.ctx.posts.publish_now(post_id, overrides=overrides)
         except ValidationError as exc:
             self._problems(title, exc)
             return False
@@ -897,6 +1068,8 @@ class Composer(QDialog):
             ):
                 return
         self._closing = True
+        self._check_timer.stop()
+        self._link_timer.stop()
         super().done(result)
 
 

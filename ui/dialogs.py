@@ -8,9 +8,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import AppError, ValidationError
 from app.i18n import _
@@ -91,3 +103,64 @@ def pick_images(parent: QWidget | None, start_dir: str = "") -> list[Path]:
         _("Images ({patterns})").format(patterns=IMAGE_FILTER_PATTERNS) + ";;" + _("All files (*)"),
     )
     return [Path(name) for name in names]
+
+
+def pick_open_file(parent: QWidget | None, title: str, start_dir: str, filters: str) -> Path | None:
+    """Let the user choose one existing file (``filters`` as QFileDialog takes them); None
+    when cancelled."""
+    name, _filter = QFileDialog.getOpenFileName(parent, title, start_dir, filters)
+    return Path(name) if name else None
+
+
+def pick_save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
+    """Let the user choose where to write a file (``suggested``: a path or a name); None
+    when cancelled. The system dialog asks before replacing an existing file."""
+    name, _filter = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return Path(name) if name else None
+
+
+def review_post(
+    parent: QWidget | None, ctx: Any, post: Any, when: datetime, *, publish_now: bool = False
+) -> dict[str, str] | None:
+    """The review screen before scheduling (:class:`ui.review_dialog.ReviewDialog`).
+
+    Returns {finding code: reason} for the errors the user overrides (empty when there
+    were none) once they confirm, or None when they go back to editing.
+    """
+    from ui.review_dialog import ReviewDialog
+
+    dialog = ReviewDialog(ctx, post, when, publish_now=publish_now, parent=parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.overrides()
+
+
+def pick_datetime(
+    parent: QWidget | None, title: str, text: str, initial: datetime
+) -> datetime | None:
+    """Ask for a date and time (naive wall clock, starting at ``initial``); None if cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    label = QLabel(text)
+    label.setWordWrap(True)
+    layout.addWidget(label)
+    edit = QDateTimeEdit(
+        QDateTime(
+            QDate(initial.year, initial.month, initial.day), QTime(initial.hour, initial.minute)
+        )
+    )
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    edit.setCalendarPopup(True)
+    layout.addWidget(edit)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    value = edit.dateTime()
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())

@@ -31,8 +31,10 @@ from app.secrets import ensure_usable
 from app.settings import LANGUAGE
 from schedulers.runner import Runner
 from ui import style, tasks
+from ui.background import Background
 from ui.bridge import Bridge
 from ui.main_window import MainWindow
+from ui.single_instance import SingleInstance
 
 log = logging.getLogger("ui")
 
@@ -75,6 +77,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         metavar="WxH",
         default="1200x700",
         help=_("window size for --screenshot (default 1200x700)"),
+    )
+    parser.add_argument(
+        "--minimized",
+        action="store_true",
+        help=_("start in the system tray without showing the window (used at login)"),
     )
     args, _unknown = parser.parse_known_args(list(argv))
     return args
@@ -146,13 +153,20 @@ def main(argv: list[str] | None = None) -> int:
     env_language = os.environ.get("PREGONERO_LANG") or None
     i18n.set_language(env_language)
     setup_logging()
+    # One window per data folder: a second launch brings the first one forward.
+    instance = None if args.screenshot else SingleInstance(paths.home())
+    if instance is not None and not instance.claim():
+        return 0
     try:
         ctx = AppContext()
     except AppError as exc:
         log.error("cannot start: %s", exc)
         show_startup_error(str(exc))
+        if instance is not None:
+            instance.close()
         return 1
     runner = None
+    background = None
     previous_hook = sys.excepthook
     try:
         if env_language is None:
@@ -185,10 +199,16 @@ def main(argv: list[str] | None = None) -> int:
             _grab(window, args.screenshot)
             window.close()
             return 0
-        window.show()
+        background = Background(ctx, bridge, window, instance)
+        if not (args.minimized and background.tray is not None):
+            window.show()
         return int(app.exec())
     finally:
         sys.excepthook = previous_hook
+        if background is not None:
+            background.close()
+        elif instance is not None:
+            instance.close()
         if runner is not None:
             runner.stop()
         tasks.wait_for_tasks(5000)

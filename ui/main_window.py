@@ -7,14 +7,23 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QCursor, QDesktopServices, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QCursor,
+    QDesktopServices,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -31,7 +40,7 @@ from app.i18n import _, ngettext
 from app.models import PROBLEMS, Account, DeliveryEvent, DeliveryState, Post
 from app.services.posts import PostService
 from app.timeutil import format_local
-from ui import dialogs, style
+from ui import dialogs, maintenance, style
 from ui.bridge import Bridge
 from ui.queue_model import QueueModel, format_when, network_label, shown_time
 
@@ -154,12 +163,30 @@ class MainWindow(QMainWindow):
             None,
             _("Connect, reconnect or remove Facebook Pages"),
         )
-        self.quit_action = self._action(_("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action(_("Quit"), self.quit_app, QKeySequence.StandardKey.Quit)
+        self.import_action = self._action(
+            _("Import…"),
+            self.open_import,
+            None,
+            _("Bring posts in from a Hootsuite, Buffer, Publer or Pregonero file"),
+        )
+        self.export_action = self._action(
+            _("Export…"),
+            self.open_export,
+            None,
+            _(
+                "Save the plan as a calendar, the published history as CSV, or a CSV for "
+                "Hootsuite or Buffer"
+            ),
+        )
         self.about_action = self._action(_("About Pregonero"), self._about)
 
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&File"))
         file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         post_menu = menu.addMenu(_("&Post"))
@@ -174,6 +201,7 @@ class MainWindow(QMainWindow):
         accounts_menu.addAction(self.accounts_action)
         help_menu = menu.addMenu(_("&Help"))
         help_menu.addAction(self.about_action)
+        self._add_maintenance_actions(file_menu, help_menu)
 
         toolbar = QToolBar(_("Actions"), self)
         toolbar.setObjectName("actions")
@@ -197,6 +225,18 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.accounts_action)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+        # Crisis pause (issue 7): one switch holds every scheduled post.
+        from ui.pause_control import PauseControl
+
+        self.pause_control = PauseControl(self.ctx, self.bridge, self)
+        toolbar.addAction(self.pause_control.action)
+        pause_button = toolbar.widgetForAction(self.pause_control.action)
+        if pause_button is not None:
+            pause_button.setStyleSheet(
+                "QToolButton:checked { background: #b91c1c; color: white; font-weight: bold; }"
+            )
+        post_menu.addSeparator()
+        post_menu.addAction(self.pause_control.action)
         new_button = toolbar.widgetForAction(self.new_action)
         if new_button is not None:
             new_button.setObjectName("primary")
@@ -253,7 +293,7 @@ class MainWindow(QMainWindow):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
@@ -299,7 +339,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([400, 220])
         splitter.setChildrenCollapsible(False)
-        self.stack.addWidget(splitter)
+        self.stack.addWidget(self._build_calendar_tabs(splitter))  # issue 6: Calendar | Queue
         self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
@@ -630,7 +670,16 @@ class MainWindow(QMainWindow):
         composer = self._composers.get(post.id)
         if composer is not None:
             composer.flush()  # what is being typed goes out too
-        if not dialogs.confirm(
+        # With check findings the review screen is the confirmation (issue 7).
+        post = self.ctx.posts.get(post.id)
+        overrides: dict[str, str] | None = {}
+        if self.ctx.posts.checks.findings(post, self.ctx.clock.now()):
+            overrides = dialogs.review_post(
+                self, self.ctx, post, self.ctx.clock.now(), publish_now=True
+            )
+            if overrides is None:
+                return
+        elif not dialogs.confirm(
             self,
             _("Publish now"),
             _("Publish this post now on {accounts}?").format(accounts=names),
@@ -638,7 +687,7 @@ class MainWindow(QMainWindow):
         ):
             return
         try:
-            self.ctx.posts.publish_now(post.id)
+            self.ctx.posts.publish_now(post.id, overrides=overrides)
         except ValidationError as exc:
             dialogs.show_problems(
                 self,
@@ -697,6 +746,26 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_import(self) -> Any:
+        """Show the import dialog (File → Import…); returns it."""
+        from ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.ctx, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda *_a: self.schedule_reload())
+        dialog.finished.connect(lambda *_a: self.reload())
+        dialog.open()
+        return dialog
+
+    def open_export(self) -> Any:
+        """Show the export dialog (File → Export…); returns it."""
+        from ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.ctx, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def _about(self) -> None:
         dialogs.show_info(
             self,
@@ -706,6 +775,120 @@ class MainWindow(QMainWindow):
                 "Pages at their time.\n\nFree software (GPL-3.0-or-later)."
             ),
         )
+
+    # -- settings, record, logs, quitting ----------------------------------------------
+    def _add_maintenance_actions(self, file_menu: QMenu, help_menu: QMenu) -> None:
+        self.record_action = self._action(
+            _("Export publication record…"),
+            self.export_publication_record,
+            None,
+            _("Save what was published, when and where (and every failure) as CSV or JSON"),
+        )
+        self.settings_action = self._action(
+            _("Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences
+        )
+        self.logs_action = self._action(
+            _("Open logs"), maintenance.open_logs, None, _("Show the folder of Pregonero's log")
+        )
+        file_menu.insertAction(self.quit_action, self.record_action)
+        file_menu.insertSeparator(self.quit_action)
+        file_menu.insertAction(self.quit_action, self.settings_action)
+        file_menu.insertSeparator(self.quit_action)
+        help_menu.insertAction(self.about_action, self.logs_action)
+        help_menu.insertSeparator(self.about_action)
+
+    def open_settings(self) -> Any:
+        """File → Settings…: show the settings dialog; returns it."""
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, self.status.runner, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda *_a: self.reload())
+        dialog.open()
+        return dialog
+
+    def export_publication_record(self) -> None:
+        """File → Export publication record…: CSV or JSON."""
+        message = maintenance.export_publication_record(self, self.ctx)
+        if message:
+            self.statusBar().showMessage(message, 15_000)
+
+    def quit_app(self) -> None:
+        """File → Quit: really quit, also when closing the window only hides it (tray)."""
+        self.setProperty("quitting", True)
+        if self.close():
+            QApplication.quit()
+        else:
+            self.setProperty("quitting", False)
+
+    # -- calendar (issue 6) -------------------------------------------------------------
+    def _build_calendar_tabs(self, queue: QWidget) -> QWidget:
+        """The main view: tabs Calendar (first) and Queue, plus Edit → Undo/Redo, Move…"""
+        from PySide6.QtWidgets import QTabWidget
+
+        from ui.calendar.widget import CalendarWidget
+
+        self.calendar = CalendarWidget(self.ctx, self.bridge)
+        self.calendar.openPost.connect(self.open_from_calendar)
+        self.calendar.composeAt.connect(self.compose_at)
+        self.calendar.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.calendar, _("Calendar"))
+        self.tabs.addTab(queue, _("Queue"))
+        stack = self.calendar.undo_stack
+        self.undo_action = stack.createUndoAction(self, _("Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, _("Redo"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.move_action = self._action(
+            _("Move…"),
+            self.move_selected,
+            "Ctrl+M",
+            _("Move the selected posts by days, by working days or to a date"),
+        )
+        self.campaigns_action = self._action(
+            _("Campaigns…"), self.calendar.open_campaigns, None, _("Campaigns and key dates")
+        )
+        edit_menu = QMenu(_("&Edit"), self)
+        for action in (self.undo_action, self.redo_action, None, self.move_action):
+            if action is None:
+                edit_menu.addSeparator()
+            else:
+                edit_menu.addAction(action)
+        edit_menu.addAction(self.campaigns_action)
+        menus = [a for a in self.menuBar().actions() if a.menu() is not None]
+        self.menuBar().insertMenu(menus[1] if len(menus) > 1 else None, edit_menu)
+        return self.tabs
+
+    def open_from_calendar(self, post_id: int) -> Any:
+        """A chip was clicked: select the post in the queue and open it (a published one
+        opens read-only, with its record)."""
+        self.select_post(post_id)
+        return self.open_composer(post_id)
+
+    def compose_at(self, local: Any) -> Any:
+        """An empty slot was double-clicked: a new post at naive wall-clock ``local``."""
+        composer = self.open_composer(None)
+        composer.preset_time(local)
+        return composer
+
+    def move_selected(self) -> Any:
+        """Edit → Move…: the calendar's selection, or the queue's selected rows."""
+        if self.tabs.currentWidget() is not self.calendar:
+            rows = self.table.selectionModel().selectedRows()
+            ids = [p.id for r in rows if (p := self.model.post_at(r.row())) is not None]
+            self.calendar.select(ids)  # carried over so the dialog can move them
+            from ui.move_dialog import MoveDialog
+
+            if not ids:
+                return None
+            dialog = MoveDialog(self.ctx, ids, parent=self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.planAccepted.connect(self.calendar.apply_plan)
+            dialog.open()
+            return dialog
+        return self.calendar.move_selected()
 
     # -- news from the core ----------------------------------------------------------
     def _on_account_needs_reconnect(self, _account_id: int, reason: str) -> None:
@@ -727,3 +910,8 @@ class MainWindow(QMainWindow):
                 child.close()
         self._status_timer.stop()
         super().closeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        """Shown again (from the tray): watch who publishes again."""
+        self._status_timer.start()
+        super().showEvent(event)

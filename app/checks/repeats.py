@@ -33,7 +33,11 @@ def normalize(text: str) -> str:
 def similarity(a: str, b: str) -> float:
     """Similarity (0..1) of two texts after :func:`normalize`, word by word (one changed
     word in twenty leaves about 0.95)."""
-    na, nb = normalize(a), normalize(b)
+    return _ratio(normalize(a), normalize(b))
+
+
+def _ratio(na: str, nb: str) -> float:
+    """:func:`similarity` of two texts already normalised."""
     if na == nb:
         return 1.0
     matcher = SequenceMatcher(None, na.split(), nb.split(), autojunk=False)
@@ -45,11 +49,12 @@ def similarity(a: str, b: str) -> float:
 def check_repeats(text: str, recent_texts: Sequence[str]) -> list[Finding]:
     """One ``repeat_recent`` warning when ``text`` matches one of ``recent_texts`` (the
     same account's recent or pending posts); the most similar one is quoted."""
-    if not normalize(text):
+    mine = normalize(text)
+    if not mine:
         return []
     best, score = None, 0.0
     for other in recent_texts:
-        value = similarity(text, other)
+        value = _ratio(mine, normalize(other))
         if value >= SIMILARITY and value > score:
             best, score = other, value
     if best is None:

@@ -10,4 +10,5 @@ COMMAND_MODULES: list[str] = [
     "app.commands.maintenance",
     "app.checks.command",
     "app.commands.transfer",
+    "app.commands.reschedule",
 ]

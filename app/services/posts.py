@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from app import paths
@@ -16,6 +16,8 @@ from app.media import inspect_image, store_copy
 from app.models import EDITABLE, DeliveryEvent, DeliveryState, MediaFile, Post
 from app.networks.base import OutgoingMedia, OutgoingPost
 from app.networks.registry import network_class
+from app.services.checking import CheckService, newly_overridden
+from app.settings import Settings
 from app.storage.repository import Store
 from app.timeutil import format_local, zone
 
@@ -56,6 +58,7 @@ class PostService:
         self.clock = clock
         self.listener = listener
         self.on_schedule_changed = on_schedule_changed or (lambda: None)
+        self.checks = CheckService(store, clock)
 
     # -- reading -------------------------------------------------------------------
     def get(self, post_id: int) -> Post:
@@ -116,9 +119,16 @@ class PostService:
         return post
 
     def update_text(self, post_id: int, text: str) -> None:
-        """Save the post's text (called on every edit)."""
-        self._editable(post_id)
-        self.store.update_post(post_id, now=self.clock.now(), text=text)
+        """Save the post's text (called on every edit).
+
+        Editing the text of a post flagged after a move (``review_note``) counts as the
+        review: the flag goes.
+        """
+        post = self._editable(post_id)
+        fields: dict[str, str] = {"text": text}
+        if post.review_note and text != post.text:
+            fields["review_note"] = ""
+        self.store.update_post(post_id, now=self.clock.now(), **fields)
 
     def update_link(self, post_id: int, link: str | None) -> None:
         """Save the post's link (empty = none)."""
@@ -236,17 +246,45 @@ class PostService:
         return problems
 
     # -- queueing ------------------------------------------------------------------
-    def schedule(self, post_id: int, when: datetime | None = None) -> Post:
+    def cooling_off_problem(self, post: Post, when: datetime) -> Problem | None:
+        """The problem if ``when`` is sooner after the post's last edit than the cooling-off
+        setting allows (None when the setting is off or the time is late enough)."""
+        minutes = Settings(self.store).cooling_off_minutes
+        ready = post.updated_at + timedelta(minutes=minutes)
+        if minutes <= 0 or when >= ready:
+            return None
+        return Problem(
+            "cooling_off",
+            _(
+                "Posts wait {minutes} minutes after their last edit before they go out (a "
+                "second look with fresh eyes). This one can go out from {time}."
+            ).format(minutes=minutes, time=format_local(ready, post.tz)),
+            "when",
+        )
+
+    def schedule(
+        self,
+        post_id: int,
+        when: datetime | None = None,
+        *,
+        overrides: Mapping[str, str] | None = None,
+    ) -> Post:
         """Queue every target of the post for ``when`` (aware; default: the saved time).
 
-        Raises ValidationError listing every problem; nothing changes then.
+        The careful-publishing checks run first: their errors block unless ``overrides``
+        ({finding code: the user's reason}) covers them (recorded and logged). Raises
+        ValidationError listing every problem (:class:`CheckErrors` for check errors);
+        nothing changes then.
         """
         post = self.get(post_id)
         when = when or post.due_at
         problems = self.problems(post, when=when)
+        if when is not None and (cooling := self.cooling_off_problem(post, when)):
+            problems.append(cooling)
         if problems:
             raise ValidationError(problems)
         assert when is not None
+        self.checks.require(post, when, overrides)
         self.store.update_post(post_id, now=self.clock.now(), due_at=when)
         self._queue(
             post,
@@ -255,12 +293,16 @@ class PostService:
         )
         return self.get(post_id)
 
-    def publish_now(self, post_id: int) -> Post:
-        """Queue every target of the post to go out immediately."""
+    def publish_now(self, post_id: int, *, overrides: Mapping[str, str] | None = None) -> Post:
+        """Queue every target of the post to go out immediately (checks and ``overrides``
+        as in :meth:`schedule`)."""
         post = self.get(post_id)
         problems = self.problems(post, publish_now=True)
+        if cooling := self.cooling_off_problem(post, self.clock.now()):
+            problems.append(cooling)
         if problems:
             raise ValidationError(problems)
+        self.checks.require(post, self.clock.now(), overrides)
         now = self.clock.now()
         self.store.update_post(post_id, now=now, due_at=now)
         self._queue(post, now, _("publish now"))
@@ -317,12 +359,15 @@ class PostService:
         when: datetime,
         tz: str,
         draft: bool = False,
+        overrides: Mapping[str, str] | None = None,
     ) -> Post:
         """Create a post and schedule it in one step, or store nothing at all.
 
         ``media`` is a list of (image path, alt text); ``when`` an aware instant chosen
         in the IANA zone ``tz``. Every check runs before anything is written; raises
-        ValidationError with every problem found. ``draft=True`` keeps it unscheduled.
+        ValidationError with every problem found (:class:`CheckErrors` for careful-publishing
+        errors not covered by ``overrides``, {code: reason}). ``draft=True`` keeps it
+        unscheduled (and unchecked).
         """
         problems: builtins.list[Problem] = []
         zone(tz)
@@ -372,8 +417,18 @@ class PostService:
             )
         if problems:
             raise ValidationError(problems)
+        if not draft:
+            findings = self.checks.build(
+                text=text,
+                publish_at=when,
+                tz=tz,
+                account_ids=account_ids,
+                media=[(p, a.strip()) for p, a in media],
+                link=link,
+            ).run()
+            newly_overridden(findings, (), overrides)
         post = self.create_draft(text=text, link=link, tz=tz, account_ids=account_ids)
         for path, alt in media:
             self.add_media(post.id, path, alt)
         self.set_time(post.id, when, tz)
-        return self.get(post.id) if draft else self.schedule(post.id, when)
+        return self.get(post.id) if draft else self.schedule(post.id, when, overrides=overrides)

@@ -28,7 +28,9 @@ from app.i18n import _
 from app.models import Delivery, DeliveryState, Post
 from app.networks.base import Network, Published
 from app.services.accounts import AccountService
-from app.services.posts import outgoing
+from app.services.campaigns import rendered_outgoing
+from app.services.checking import CheckService, blocking
+from app.settings import PAUSED
 from app.storage.repository import Store
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class PublishingService:
         self.accounts = accounts
         self.clock = clock
         self.listener = listener
+        self.checks = CheckService(store, clock)
 
     def _changed(self, delivery: Delivery, state: DeliveryState) -> None:
         self.listener.delivery_changed(delivery.id, delivery.post_id, state.value)
@@ -95,6 +98,10 @@ class PublishingService:
         """
         delivery = self.store.get_delivery(delivery_id)
         now = self.clock.now()
+        if self.store.get_setting(PAUSED.key) and self._move(
+            delivery, S.PAUSED, "crisis pause", expect={S.SCHEDULED}
+        ):
+            return S.PAUSED
         if not self._move(
             delivery,
             S.PUBLISHING,
@@ -110,13 +117,16 @@ class PublishingService:
         except KeyError:
             self._move(delivery, S.FAILED, "post deleted", expect={S.PUBLISHING})
             return S.FAILED
+        failed = self._recheck(delivery, post)
+        if failed is not None:
+            return failed
         account = self.store.get_account(delivery.account_id)
         try:
             client = self.accounts.client(account)
-            problems = client.validate(outgoing(post))
+            problems = client.validate(rendered_outgoing(self.store, post))
             if problems:
                 raise Rejected("; ".join(p.message for p in problems))
-            result = client.publish(outgoing(post))
+            result = client.publish(rendered_outgoing(self.store, post))
         except UnknownOutcome as exc:
             self._move(
                 delivery,
@@ -135,6 +145,29 @@ class PublishingService:
             return self._failed_attempt(delivery, account.id, exc)
         self._published(delivery, result, "published")
         return S.PUBLISHED
+
+    def _recheck(self, delivery: Delivery, post: Post) -> DeliveryState | None:
+        """The careful-publishing checks once more, just before sending (a date may have
+        become past since scheduling). An error not overridden fails the claimed delivery
+        with the finding as its message: returns FAILED then, else None."""
+        try:
+            findings = self.checks.findings(post, self.clock.now())
+        except Exception:  # noqa: BLE001 - a bug in a check must not stop publishing
+            log.exception("pre-publish checks of post %s failed to run", post.id)
+            return None
+        errors = blocking(findings, self.checks.overridden_codes(post.id))
+        if not errors:
+            return None
+        first = errors[0]
+        self._move(
+            delivery,
+            S.FAILED,
+            f"check failed: {first.code}",
+            expect={S.PUBLISHING},
+            detail="\n".join(f"{f.code}: {f.message}" for f in errors),
+            last_error=first.message,
+        )
+        return S.FAILED
 
     def _published(self, delivery: Delivery, result: Published, reason: str) -> None:
         self._move(
@@ -176,7 +209,7 @@ class PublishingService:
         since = (delivery.claimed_at or self.clock.now()) - timedelta(
             seconds=RECONCILE_SLACK_SECONDS
         )
-        return client.find_published(outgoing(post), since)
+        return client.find_published(rendered_outgoing(self.store, post), since)
 
     def _failed_attempt(self, delivery: Delivery, account_id: int, exc: Exception) -> DeliveryState:
         expect = {S.PUBLISHING, S.UNCONFIRMED}

@@ -112,6 +112,24 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX posts_import_key ON posts(import_key) WHERE import_key IS NOT NULL;
     CREATE INDEX posts_campaign ON posts(campaign_id);
     """,
+    # 3: careful-publishing check findings the user published anyway, with the reason
+    """
+    CREATE TABLE check_overrides (
+        id INTEGER PRIMARY KEY,
+        post_id INTEGER NOT NULL REFERENCES posts(id),
+        code TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL
+    );
+    CREATE INDEX check_overrides_post ON check_overrides(post_id, code);
+    """,
+    # issue 6: a moved post whose text still names the old date waits for review;
+    # the calendar reads posts by time range.
+    """
+    ALTER TABLE posts ADD COLUMN review_note TEXT NOT NULL DEFAULT '';
+    CREATE INDEX posts_due ON posts(due_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

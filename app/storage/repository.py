@@ -260,6 +260,7 @@ class Store:
             "pin_time",
             "language",
             "import_key",
+            "review_note",
         }
         if not fields:
             return
@@ -300,6 +301,7 @@ class Store:
             pin_time=row["pin_time"],
             language=row["language"],
             import_key=row["import_key"],
+            review_note=row.get("review_note") or "",
         )
         post.media = [
             _media(r)
@@ -725,6 +727,92 @@ class Store:
                         (delivery_id, stamp, post.reason, post.detail),
                     )
         return ids
+
+    # -- careful publishing (issue 7: app/services/checking.py, app/services/pause.py) ----
+    def key_date(self, key_date_id: int) -> tuple[KeyDate, str] | None:
+        """The key date with that id and its campaign's name, or None."""
+        rows = self._rows(
+            "SELECT k.*, c.name AS campaign FROM key_dates k "
+            "JOIN campaigns c ON c.id = k.campaign_id WHERE k.id = ?",
+            (key_date_id,),
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        day = date.fromisoformat(r["date"])
+        return KeyDate(r["id"], r["campaign_id"], r["name"], day), r["campaign"]
+
+    def recent_texts(
+        self, account_ids: Iterable[int], since: datetime, *, exclude_post_id: int | None = None
+    ) -> list[str]:
+        """Texts of live posts to any of the accounts that are pending (queued, paused,
+        blocked, missed...) or went out since ``since``; drafts and cancelled ones left out."""
+        ids = list(account_ids)
+        if not ids:
+            return []
+        marks = ", ".join("?" for _a in ids)
+        rows = self._rows(
+            "SELECT DISTINCT p.id, p.text FROM posts p JOIN deliveries d ON d.post_id = p.id "
+            f"WHERE p.deleted_at IS NULL AND d.account_id IN ({marks}) "
+            "AND d.state NOT IN ('draft', 'cancelled') AND p.id != ? "
+            "AND (d.state != 'published' OR d.published_at >= ?) ORDER BY p.id",
+            (*ids, -1 if exclude_post_id is None else exclude_post_id, to_iso(since)),
+        )
+        return [r["text"] for r in rows]
+
+    def add_check_overrides(
+        self, post_id: int, overrides: Sequence[tuple[str, str, str]], now: datetime
+    ) -> None:
+        """Record ``(code, reason, message)`` overrides of a post's check errors, and log each
+        on every not-cancelled delivery as ``check overridden: <code>: <reason>`` (the state
+        does not change), in one transaction."""
+        if not overrides:
+            return
+        stamp = to_iso(now)
+        with self.transaction() as conn:
+            deliveries = conn.execute(
+                "SELECT id, state FROM deliveries WHERE post_id = ? AND state != 'cancelled'",
+                (post_id,),
+            ).fetchall()
+            for code, reason, message in overrides:
+                conn.execute(
+                    "INSERT INTO check_overrides(post_id, code, reason, message, at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (post_id, code, reason, message, stamp),
+                )
+                for delivery_id, state in deliveries:
+                    conn.execute(
+                        "INSERT INTO delivery_events(delivery_id, at, from_state, to_state, "
+                        "reason, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            delivery_id,
+                            stamp,
+                            state,
+                            state,
+                            f"check overridden: {code}: {reason}",
+                            message,
+                        ),
+                    )
+
+    def check_overrides(self, post_id: int) -> list[CheckOverride]:
+        """Every override recorded for the post, oldest first."""
+        return [
+            CheckOverride(r["code"], r["reason"], r["message"], from_iso(r["at"]) or datetime.min)
+            for r in self._rows(
+                "SELECT * FROM check_overrides WHERE post_id = ? ORDER BY id", (post_id,)
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class CheckOverride:
+    """A check error the user published anyway: finding ``code``, their ``reason``, the
+    finding's ``message`` then, and when (aware UTC)."""
+
+    code: str
+    reason: str
+    message: str
+    at: datetime
 
 
 @dataclass(frozen=True)

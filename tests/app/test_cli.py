@@ -135,3 +135,19 @@ def test_alt_without_media_is_a_usage_error(connected: None) -> None:
             ]
         )
     assert info.value.code == 2
+
+
+def test_check_errors_block_post_add_unless_overridden(
+    connected: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 18 January 2027 is a Monday; the text says Tuesday (issue 7: careful publishing).
+    args = ["post", "add", "--text", "El martes 18 de enero de 2027 abrimos el plazo."]
+    args += ["--account", "Empleo", "--at", later(), "--tz", "Europe/Madrid"]
+    capsys.readouterr()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "is a Monday, not a Tuesday" in err
+    assert "--override CODE=REASON for: date_weekday_mismatch" in err
+    assert post_count(capsys) == 0  # nothing stored
+    assert main([*args, "--override", "date_weekday_mismatch=quoting the flyer"]) == 0
+    assert post_count(capsys) == 1

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.checks import run_checks
 from app.media import sha256_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +80,13 @@ def fake_state(url: str) -> dict[str, Any]:
         return dict(json.loads(resp.read()))
 
 
+def error_codes(text: str, at: str) -> set[str]:
+    """Codes of the check errors of ``text`` going out at local ``at`` in Madrid."""
+    when = datetime.strptime(at, "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo("Europe/Madrid"))
+    found = run_checks(text, publish_at=when, tz="Europe/Madrid", networks=["facebook"])
+    return {f.code for f in found if f.is_error}
+
+
 def test_sample_posts_go_out_once_on_time(env: dict[str, str], graph: str, samples: Path) -> None:
     added = pregonero(
         env, "account", "add", "facebook", "--name", "Empleo", "--page-id", PAGE, stdin=TOKEN + "\n"
@@ -112,6 +120,9 @@ def test_sample_posts_go_out_once_on_time(env: dict[str, str], graph: str, sampl
             args += ["--media", str(samples / media["path"])]
             if alt := media.get("alt", {}).get("es"):
                 args += ["--alt", alt]
+        # The samples' dates are meant for January: moved to now, the checker objects.
+        for code in error_codes(post["text"]["es"], at):
+            args += ["--override", f"{code}=test: sample moved to a test time"]
         result = pregonero(env, *args)
         if any(m["path"].endswith(".mp4") for m in post.get("media", [])):
             # Video is not supported yet: refused with a reason, nothing stored.

@@ -19,7 +19,7 @@ from app.models import Account
 from app.networks.base import AccountInfo, OutgoingPost, Published
 from app.networks.facebook import FacebookPages
 from app.settings import TIMEZONE
-from ui import dialogs, tasks
+from ui import dialogs, review_dialog, tasks
 from ui.bridge import Bridge
 
 PAGE_ID = "1001"
@@ -63,6 +63,20 @@ class Modals:
     questions: list[tuple[str, str, list[str]]] = field(default_factory=list)
     answers: list[int | None] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    #: Review screens shown (post id, publish now?); ``review_answer`` is what they return.
+    reviews: list[tuple[int, bool]] = field(default_factory=list)
+    review_answer: dict[str, str] | None = field(default_factory=dict)
+    times: list[datetime | None] = field(default_factory=list)
+
+    def review_post(
+        self, parent: Any, ctx: Any, post: Any, when: datetime, *, publish_now: bool = False
+    ) -> dict[str, str] | None:
+        self.reviews.append((post.id, publish_now))
+        return None if self.review_answer is None else dict(self.review_answer)
+
+    def pick_datetime(self, parent: Any, title: str, text: str, initial: datetime) -> Any:
+        self.questions.append((title, text, []))
+        return self.times.pop(0) if self.times else None
 
     def show_error(self, parent: Any, title: str, text: str) -> None:
         self.errors.append((title, text))
@@ -92,6 +106,10 @@ def modals(monkeypatch: pytest.MonkeyPatch) -> Modals:
     monkeypatch.setattr(dialogs, "show_info", recorder.show_error)
     monkeypatch.setattr(dialogs, "ask", recorder.ask)
     monkeypatch.setattr(dialogs, "pick_images", recorder.pick_images)
+    monkeypatch.setattr(dialogs, "review_post", recorder.review_post)
+    monkeypatch.setattr(dialogs, "pick_datetime", recorder.pick_datetime)
+    # Links are never tried online from UI tests (review screen and composer).
+    monkeypatch.setattr(review_dialog, "ONLINE_CHECKS", False)
     # Safety net: anything bypassing ui.dialogs fails instead of blocking.
     monkeypatch.setattr(QMessageBox, "exec", _refuse)
     monkeypatch.setattr(QMessageBox, "about", _refuse)

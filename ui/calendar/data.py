@@ -1,0 +1,137 @@
+"""What the calendar shows: posts of a date range as chips, filtered (no widgets here)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from app.context import AppContext
+from app.models import Account, DeliveryState, Post
+from app.storage import planning
+from app.timeutil import local_to_utc, zone
+from ui.queue_model import first_line
+
+S = DeliveryState
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to show: None = everything. ``state`` compares with the post's overall state."""
+
+    account_id: int | None = None
+    network: str | None = None
+    campaign_id: int | None = None
+    state: DeliveryState | None = None
+
+    def accepts(self, post: Post, networks: tuple[str, ...]) -> bool:
+        """True if ``post`` (going to ``networks``) passes every filter."""
+        live = [d for d in post.deliveries if d.state != S.CANCELLED]
+        if self.account_id is not None and all(d.account_id != self.account_id for d in live):
+            return False
+        if self.network is not None and self.network not in networks:
+            return False
+        if self.campaign_id is not None and post.campaign_id != self.campaign_id:
+            return False
+        return self.state is None or post.state == self.state
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One post in the calendar.
+
+    ``local``: its time as naive wall-clock in the calendar's zone; ``networks``:
+    network keys it goes to; ``movable``: False once (part of) it is published or
+    publishing; ``review``: the review note of a moved post ("" = none).
+    """
+
+    post_id: int
+    local: datetime
+    networks: tuple[str, ...]
+    text: str
+    state: DeliveryState
+    campaign_id: int | None
+    review: str
+    movable: bool
+    pinned: bool
+
+    @property
+    def day(self) -> date:
+        """The local calendar day."""
+        return self.local.date()
+
+    @property
+    def time_text(self) -> str:
+        """``HH:MM``."""
+        return self.local.strftime("%H:%M")
+
+
+GONE = frozenset({S.PUBLISHED, S.PUBLISHING, S.UNCONFIRMED})
+
+
+def day_start(day: date, zone_name: str) -> datetime:
+    """When local ``day`` starts in ``zone_name``, aware UTC (midnight, or 01:00 if skipped)."""
+    try:
+        return local_to_utc(datetime.combine(day, time()), zone_name, fold=0)
+    except Exception:  # noqa: BLE001 - a zone whose DST skips midnight: take 01:00
+        return local_to_utc(datetime.combine(day, time(1)), zone_name, fold=0)
+
+
+class CalendarData:
+    """Reads chips for a range of days from ``ctx`` in the zone ``zone_name``."""
+
+    def __init__(self, ctx: AppContext, zone_name: str) -> None:
+        self.ctx = ctx
+        self.zone_name = zone_name
+        self.accounts: dict[int, Account] = {}
+
+    def refresh_accounts(self) -> list[Account]:
+        """Read the accounts again (for the network icons and the filters)."""
+        accounts = self.ctx.accounts.list()
+        self.accounts = {a.id: a for a in accounts}
+        return accounts
+
+    def chip(self, post: Post) -> Chip:
+        """The chip of a post that has a time."""
+        assert post.due_at is not None
+        live = [d for d in post.deliveries if d.state != S.CANCELLED]
+        networks = tuple(
+            sorted(
+                {self.accounts[d.account_id].network for d in live if d.account_id in self.accounts}
+            )
+        )
+        return Chip(
+            post_id=post.id,
+            local=post.due_at.astimezone(zone(self.zone_name)).replace(tzinfo=None),
+            networks=networks,
+            text=first_line(post.text),
+            state=post.state,
+            campaign_id=post.campaign_id,
+            review=post.review_note,
+            movable=not any(d.state in GONE for d in post.deliveries),
+            pinned=post.pin_key_date_id is not None,
+        )
+
+    def load(self, first: date, last: date, filters: Filters) -> dict[date, list[Chip]]:
+        """``{day: chips by time}`` for local days ``first`` .. ``last`` inclusive."""
+        start = day_start(first, self.zone_name)
+        end = day_start(last + timedelta(days=1), self.zone_name)
+        days: dict[date, list[Chip]] = defaultdict(list)
+        for post in planning.posts_between(self.ctx.store, start, end):
+            chip = self.chip(post)
+            if filters.accepts(post, chip.networks):
+                days[chip.day].append(chip)
+        return dict(days)
+
+
+def month_grid(year: int, month: int) -> list[date]:
+    """The 42 days (6 weeks, Monday first) shown for a month."""
+    first = date(year, month, 1)
+    start = first - timedelta(days=first.weekday())
+    return [start + timedelta(days=i) for i in range(42)]
+
+
+def week_days(day: date) -> list[date]:
+    """Monday to Sunday of the week of ``day``."""
+    start = day - timedelta(days=day.weekday())
+    return [start + timedelta(days=i) for i in range(7)]
