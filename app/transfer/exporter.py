@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from app.clock import Clock
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Account, DeliveryState, Post
 from app.networks.registry import NETWORKS
 from app.storage.repository import Store
@@ -262,8 +262,11 @@ def _media_warnings(posts: list[Post], tool: str) -> list[str]:
     if not with_media:
         return []
     return [
-        _(
+        ngettext(
+            "{n} post has photos; {tool}'s CSV needs public image addresses, so the "
+            "photos were left out (post {ids}).",
             "{n} posts have photos; {tool}'s CSV needs public image addresses, so the "
-            "photos were left out (posts {ids})."
+            "photos were left out (posts {ids}).",
+            len(with_media),
         ).format(n=len(with_media), tool=tool, ids=", ".join(f"#{i}" for i in with_media[:20]))
     ]
