@@ -149,8 +149,9 @@ def pin_to_campaign(ctx: Any, data: dict[str, Any], item: dict[str, Any], post_i
     ctx.campaigns.pin(post_id, key.id, int(item["offset_days"]), item["local_time"][-5:])
 
 
-def calendar_screenshot(out: Path, size: str, month: str = "2027-01") -> None:
-    """Issue 6: the calendar's month view of ``month`` (YYYY-MM), "today" 2027-01-08."""
+def window_screenshot(out: Path, size: str, *, tab: str, month: str = "2027-01") -> None:
+    """The main window on ``tab`` ("queue" or "calendar", the month view of ``month``,
+    YYYY-MM), as on 2027-01-08, saved as a PNG at ``out``."""
     from datetime import date
 
     from PySide6.QtWidgets import QApplication
@@ -160,7 +161,10 @@ def calendar_screenshot(out: Path, size: str, month: str = "2027-01") -> None:
     from ui.bridge import Bridge
     from ui.main_window import MainWindow
 
+    from ui.main import STYLE_SHEET
+
     app = QApplication.instance() or QApplication([])
+    app.setStyleSheet(STYLE_SHEET)
     ctx = AppContext(clock=FixedClock(datetime(2027, 1, 8, 9, 0, tzinfo=UTC)))
     try:
         window = MainWindow(ctx, Bridge())
@@ -168,6 +172,9 @@ def calendar_screenshot(out: Path, size: str, month: str = "2027-01") -> None:
         window.resize(width, height)
         year, number = (int(v) for v in month.split("-"))
         window.calendar.go_to(date(year, number, 1))
+        if tab == "queue":
+            window.tabs.setCurrentIndex(1)
+            window.table.selectRow(1)
         window.show()
         for _i in range(20):
             app.processEvents()
@@ -199,15 +206,12 @@ def main(argv: list[str] | None = None) -> int:
 
         i18n.set_language(args.lang)
         fill(args.samples)
-        from ui.main import main as gui_main
-
-        status = gui_main(["--screenshot", str(args.out.resolve()), "--size", args.size])
-        if status == 0 and args.calendar_out is not None:
-            calendar_screenshot(args.calendar_out.resolve(), args.calendar_size)
-            print(args.calendar_out)
-    if status == 0:
+        window_screenshot(args.out.resolve(), args.size, tab="queue")
         print(args.out)
-    return status
+        if args.calendar_out is not None:
+            window_screenshot(args.calendar_out.resolve(), args.calendar_size, tab="calendar")
+            print(args.calendar_out)
+    return 0
 
 
 if __name__ == "__main__":
