@@ -159,9 +159,8 @@ def window_screenshot(out: Path, size: str, *, tab: str, month: str = "2027-01")
     from app.clock import FixedClock
     from app.context import AppContext
     from ui.bridge import Bridge
-    from ui.main_window import MainWindow
-
     from ui.main import STYLE_SHEET
+    from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     app.setStyleSheet(STYLE_SHEET)
