@@ -582,7 +582,11 @@ class ImportDialog(QDialog):
                 _("Row {row}: {when}").format(row=r.row, when=when_text(r)) for r in ambiguous[:8]
             ]
             if len(ambiguous) > 8:
-                listed.append(_("…and {n} more.").format(n=len(ambiguous) - 8))
+                listed.append(
+                    ngettext("…and {n} more.", "…and {n} more.", len(ambiguous) - 8).format(
+                        n=len(ambiguous) - 8
+                    )
+                )
             head = ngettext(
                 "{n} date reads two ways. It is read as “{order}”: check its weekday.",
                 "{n} dates read two ways. They are read as “{order}”: check their weekdays.",

@@ -315,6 +315,11 @@ def _refusal(errors: list[RowResult]) -> list[Problem]:
         )
     if len(errors) > MAX_LISTED:
         problems.append(
-            Problem("row_errors", _("…and {n} more.").format(n=len(errors) - MAX_LISTED))
+            Problem(
+                "row_errors",
+                ngettext("…and {n} more.", "…and {n} more.", len(errors) - MAX_LISTED).format(
+                    n=len(errors) - MAX_LISTED
+                ),
+            )
         )
     return problems
