@@ -14,7 +14,7 @@ import re
 import shutil
 import sqlite3
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.errors import StorageError
@@ -122,7 +122,9 @@ def restore_backup(db_path: Path, backup: Path, now: datetime) -> Path:
         source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         target = sqlite3.connect(str(db_path), timeout=10.0)
         try:
+            outcomes = _sent_deliveries(target)
             source.backup(target)
+            _carry_over(target, outcomes, now)
         finally:
             source.close()
             target.close()
@@ -130,3 +132,60 @@ def restore_backup(db_path: Path, backup: Path, now: datetime) -> Path:
         shutil.copyfile(saved, db_path)
         raise StorageError(_("Could not restore the backup: {why}").format(why=exc)) from None
     return saved
+
+
+#: Delivery states whose network side effects a restore must not forget.
+_SENT = ("published", "publishing", "unconfirmed", "handed_off")
+
+
+def _sent_deliveries(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
+    """Deliveries of the current database that reached (or may have reached) the network."""
+    marks = ", ".join("?" for _s in _SENT)
+    return list(
+        conn.execute(
+            "SELECT id, state, remote_id, permalink, published_at, claimed_at FROM deliveries "
+            f"WHERE state IN ({marks})",
+            _SENT,
+        )
+    )
+
+
+def _carry_over(conn: sqlite3.Connection, sent: list[tuple[object, ...]], now: datetime) -> None:
+    """Never publish twice after a restore: keep what the network already has.
+
+    A delivery published after the backup was taken is still published in the restored
+    database (with its remote id and permalink, and a line in the record saying so); one
+    whose outcome was unknown becomes ``unconfirmed``, so it is reconciled before any resend.
+    """
+    when = now.astimezone().astimezone(UTC).isoformat(timespec="seconds")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for delivery_id, state, remote_id, permalink, published_at, claimed_at in sent:
+            row = conn.execute(
+                "SELECT state FROM deliveries WHERE id = ?", (delivery_id,)
+            ).fetchone()
+            if row is None or row[0] == state or row[0] == "published":
+                continue
+            to = "published" if state == "published" else "unconfirmed"
+            conn.execute(
+                "UPDATE deliveries SET state = ?, remote_id = ?, permalink = ?, "
+                "published_at = ?, claimed_at = COALESCE(?, claimed_at), updated_at = ? "
+                "WHERE id = ?",
+                (to, remote_id, permalink, published_at, claimed_at, when, delivery_id),
+            )
+            conn.execute(
+                "INSERT INTO delivery_events(delivery_id, at, from_state, to_state, reason, "
+                "detail) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    delivery_id,
+                    when,
+                    row[0],
+                    to,
+                    "kept through a backup restore",
+                    f"{state} before the restore {remote_id or ''}".strip(),
+                ),
+            )
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        conn.execute("ROLLBACK")
+        raise

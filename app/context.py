@@ -48,7 +48,13 @@ class AppContext:
         self.posts = PostService(
             self.store, self.clock, self.listeners, on_schedule_changed=self.schedule_changed
         )
-        self.publishing = PublishingService(self.store, self.accounts, self.clock, self.listeners)
+        self.publishing = PublishingService(
+            self.store,
+            self.accounts,
+            self.clock,
+            self.listeners,
+            grace_seconds=lambda: self.settings.grace_seconds,
+        )
         self.pause = PauseService(
             self.store, self.clock, self.listeners, on_schedule_changed=self.schedule_changed
         )

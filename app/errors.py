@@ -67,7 +67,14 @@ class RateLimited(NetworkError):
 
 
 class Transient(NetworkError):
-    """A temporary failure (5xx, connection refused before sending): retry with backoff."""
+    """A temporary failure (5xx, connection refused before sending): retry with backoff.
+
+    ``answered`` is True when the network received the request and answered with a
+    temporary error (HTTP 5xx, Graph ``is_transient``): a create call may still have
+    gone through, so it is reconciled before being sent again.
+    """
+
+    answered: bool = False
 
 
 class Rejected(NetworkError):

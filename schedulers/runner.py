@@ -149,7 +149,9 @@ class Runner:
         now = self.ctx.clock.now()
         grace = timedelta(seconds=self.grace_seconds)
         for delivery in self.ctx.publishing.due(now):
-            if delivery.due_at is not None and now - delivery.due_at > grace:
+            # Lateness counts from the time the user chose, not from the last retry.
+            planned = self.ctx.publishing.planned_at(delivery)
+            if planned is not None and now - planned > grace:
                 self.ctx.publishing.mark_missed(delivery, self.grace_seconds)
                 continue
             with self._mutex:

@@ -441,6 +441,12 @@ class HttpClient:
         )
 
     def _response_error(self, response: requests.Response) -> NetworkError | None:
+        error = self._classify_response(response)
+        if isinstance(error, Transient):
+            error.answered = True  # the server had the request: it may have acted on it
+        return error
+
+    def _classify_response(self, response: requests.Response) -> NetworkError | None:
         status = response.status_code
         if self.classify is not None:
             error = self.classify(response)

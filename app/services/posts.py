@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from app import paths
 from app.clock import Clock
 from app.errors import Problem, ValidationError
 from app.events import PublishListener
@@ -149,7 +148,7 @@ class PostService:
         """
         self._editable(post_id)
         info = inspect_image(path)
-        stored, digest = store_copy(path, paths.media_dir(), info)
+        stored, digest = store_copy(path, self.store.media_dir, info)
         return self.store.add_media(
             post_id,
             path=str(stored),

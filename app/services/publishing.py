@@ -10,6 +10,7 @@ retry, and only re-queued when the network shows no such post.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from app.clock import Clock
@@ -32,6 +33,7 @@ from app.services.campaigns import rendered_outgoing
 from app.services.checking import CheckService, blocking
 from app.settings import PAUSED
 from app.storage.repository import Store
+from app.timeutil import format_local
 
 log = logging.getLogger(__name__)
 S = DeliveryState
@@ -46,13 +48,54 @@ class PublishingService:
     """Publishes due deliveries of ``store`` through the accounts' network clients."""
 
     def __init__(
-        self, store: Store, accounts: AccountService, clock: Clock, listener: PublishListener
+        self,
+        store: Store,
+        accounts: AccountService,
+        clock: Clock,
+        listener: PublishListener,
+        grace_seconds: Callable[[], float] = lambda: 600.0,
     ) -> None:
         self.store = store
         self.accounts = accounts
         self.clock = clock
         self.listener = listener
+        self.grace_seconds = grace_seconds
         self.checks = CheckService(store, clock)
+
+    def planned_at(self, delivery: Delivery) -> datetime | None:
+        """When the user meant the delivery to go out: its post's time (aware UTC)."""
+        try:
+            return self.store.get_post(delivery.post_id).due_at or delivery.due_at
+        except KeyError:
+            return delivery.due_at
+
+    def too_late(self, delivery: Delivery, at: datetime) -> bool:
+        """True if publishing at ``at`` would be later than the grace window allows."""
+        planned = self.planned_at(delivery)
+        return planned is not None and (at - planned).total_seconds() > self.grace_seconds()
+
+    def _missed_late(
+        self, delivery: Delivery, expect: set[DeliveryState], why: str, at: datetime
+    ) -> DeliveryState:
+        planned = self.planned_at(delivery)
+        post = self.store.get_post(delivery.post_id)
+        self._move(
+            delivery,
+            S.MISSED,
+            "too late to publish",
+            expect=expect,
+            detail=why,
+            last_error=_(
+                "Not published: it could not go out before {time}, more than {m} minutes after "
+                "its time ({planned}). {why} Choose a new time or publish it now."
+            ).format(
+                time=format_local(at, post.tz),
+                m=int(self.grace_seconds() // 60),
+                planned=format_local(planned, post.tz),
+                why=why,
+            ),
+        )
+        return S.MISSED
 
     def _changed(self, delivery: Delivery, state: DeliveryState) -> None:
         self.listener.delivery_changed(delivery.id, delivery.post_id, state.value)
@@ -139,6 +182,20 @@ class PublishingService:
                 ),
             )
             return self.reconcile(delivery_id)
+        except Transient as exc:
+            if not exc.answered:
+                return self._failed_attempt(delivery, account.id, exc)
+            # The network had the request: it may have published it. Look before resending.
+            self._move(
+                delivery,
+                S.UNCONFIRMED,
+                "temporary error after sending",
+                expect={S.PUBLISHING},
+                detail=str(exc),
+                last_error=str(exc),
+            )
+            attempt = min(max(delivery.attempts, 1), len(BACKOFF_SECONDS))
+            return self.reconcile(delivery_id, retry_in=BACKOFF_SECONDS[attempt - 1])
         except Duplicate as exc:
             return self._after_duplicate(delivery, client, post, exc)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a state
@@ -229,6 +286,8 @@ class PublishingService:
             return S.BLOCKED
         if isinstance(exc, RateLimited):
             at = self.clock.now() + timedelta(seconds=exc.retry_after)
+            if self.too_late(delivery, at):
+                return self._missed_late(delivery, expect, str(exc), at)
             self._move(
                 delivery,
                 S.SCHEDULED,
@@ -243,6 +302,8 @@ class PublishingService:
             attempt = delivery.attempts
             if attempt <= len(BACKOFF_SECONDS):
                 at = self.clock.now() + timedelta(seconds=BACKOFF_SECONDS[attempt - 1])
+                if self.too_late(delivery, at):
+                    return self._missed_late(delivery, expect, str(exc), at)
                 self._move(
                     delivery,
                     S.SCHEDULED,
@@ -296,10 +357,11 @@ class PublishingService:
         )
         return S.FAILED
 
-    def reconcile(self, delivery_id: int) -> DeliveryState:
+    def reconcile(self, delivery_id: int, retry_in: float = 0.0) -> DeliveryState:
         """Settle an ``unconfirmed`` delivery by looking for it on the network.
 
-        Found → published. Not found → re-queued now (it is then safe to send again).
+        Found → published. Not found → re-queued ``retry_in`` seconds from now (it is then
+        safe to send again), or missed if that is later than the grace window allows.
         The lookup itself failing → stays unconfirmed for the next sweep.
         """
         delivery = self.store.get_delivery(delivery_id)
@@ -325,14 +387,17 @@ class PublishingService:
             if isinstance(exc, AuthExpired):
                 self.accounts.mark_needs_reconnect(account, exc.user_message or str(exc))
             log.warning("reconcile of delivery %s failed: %s", delivery_id, exc)
-            self.store.transition(
-                delivery.id,
-                S.UNCONFIRMED,
-                "reconcile failed, will retry",
-                now=self.clock.now(),
-                expect={S.UNCONFIRMED},
-                detail=str(exc),
-            )
+            history = self.store.events(delivery_id=delivery.id)
+            if not history or history[-1].reason != "reconcile failed, will retry":
+                # Once per outage, not once per sweep: the record stays readable.
+                self.store.transition(
+                    delivery.id,
+                    S.UNCONFIRMED,
+                    "reconcile failed, will retry",
+                    now=self.clock.now(),
+                    expect={S.UNCONFIRMED},
+                    detail=str(exc),
+                )
             return S.UNCONFIRMED
         if found is not None:
             self._published(delivery, found, "reconciled: found on the network")
@@ -348,12 +413,22 @@ class PublishingService:
                 ),
             )
             return S.FAILED
+        at = self.clock.now() + timedelta(seconds=retry_in)
+        if self.too_late(delivery, at):
+            return self._missed_late(
+                delivery,
+                {S.UNCONFIRMED},
+                _("{network} shows no such post, so it was not published.").format(
+                    network=client.label
+                ),
+                at,
+            )
         self._move(
             delivery,
             S.SCHEDULED,
             "reconciled: not on the network, retrying",
             expect={S.UNCONFIRMED},
-            due_at=self.clock.now(),
+            due_at=at,
         )
         return S.SCHEDULED
 

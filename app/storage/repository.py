@@ -56,8 +56,23 @@ def _account(row: dict[str, Any]) -> Account:
     )
 
 
-def _media(row: dict[str, Any]) -> MediaFile:
-    return MediaFile(**{k: row[k] for k in MediaFile.__dataclass_fields__})
+def _media(row: dict[str, Any], media_dir: Path) -> MediaFile:
+    media = MediaFile(**{k: row[k] for k in MediaFile.__dataclass_fields__})
+    stored = Path(media.path)
+    if not stored.is_absolute():
+        media.path = str(media_dir / stored)  # stored relative: the data folder can move
+    elif stored.parent.name == "media":  # written by an early version, before a move
+        media.path = str(media_dir / stored.name)
+    return media
+
+
+def _relative(path: str, media_dir: Path) -> str:
+    """``path`` as stored: relative to the media folder when it lies inside it."""
+    candidate = Path(path)
+    try:
+        return str(candidate.relative_to(media_dir))
+    except ValueError:
+        return path
 
 
 def _delivery(row: dict[str, Any]) -> Delivery:
@@ -89,6 +104,9 @@ class Store:
         self._all: list[sqlite_utils.Database] = []
         self._lock = threading.Lock()
         self._watch: sqlite3.Connection | None = None
+        #: Pregonero's copies of attached files; media paths are stored relative to it.
+        self.media_dir = path.parent / "media"
+        self.media_dir.mkdir(parents=True, exist_ok=True)
         _ = self.db  # open and migrate now, so errors surface at start-up
 
     # -- connections ---------------------------------------------------------------
@@ -304,7 +322,7 @@ class Store:
             review_note=row.get("review_note") or "",
         )
         post.media = [
-            _media(r)
+            _media(r, self.media_dir)
             for r in self._rows(
                 "SELECT * FROM media WHERE post_id = ? ORDER BY position, id", (post.id,)
             )
@@ -404,7 +422,7 @@ class Store:
                 (
                     post_id,
                     position,
-                    path,
+                    _relative(path, self.media_dir),
                     original_name,
                     sha256,
                     size_bytes,
@@ -416,7 +434,9 @@ class Store:
             )
             conn.execute("UPDATE posts SET updated_at = ? WHERE id = ?", (to_iso(now), post_id))
             media_id = cur.lastrowid
-        return _media(self._rows("SELECT * FROM media WHERE id = ?", (media_id,))[0])
+        return _media(
+            self._rows("SELECT * FROM media WHERE id = ?", (media_id,))[0], self.media_dir
+        )
 
     def update_media(self, media_id: int, *, alt_text: str) -> None:
         """Change a media file's alt text."""
@@ -430,7 +450,8 @@ class Store:
 
     def media_in_use(self, path: str) -> bool:
         """True if any post still refers to the stored file ``path``."""
-        return bool(self._rows("SELECT 1 FROM media WHERE path = ? LIMIT 1", (path,)))
+        stored = _relative(path, self.media_dir)
+        return bool(self._rows("SELECT 1 FROM media WHERE path = ? LIMIT 1", (stored,)))
 
     # -- deliveries ----------------------------------------------------------------
     def ensure_delivery(self, post_id: int, account_id: int, now: datetime) -> Delivery:
@@ -695,7 +716,7 @@ class Store:
                     (
                         post_id,
                         position,
-                        m.path,
+                        _relative(m.path, self.media_dir),
                         m.original_name,
                         m.sha256,
                         m.size_bytes,

@@ -83,7 +83,7 @@ class ImportService:
     @property
     def media_dir(self) -> Path:
         """Where imported photos are copied."""
-        return self._media_dir or paths.media_dir()
+        return self._media_dir or self.store.media_dir
 
     @property
     def fetcher(self) -> MediaFetcher:

@@ -30,8 +30,8 @@ def render_row(row: RowResult) -> list[str]:
 
 def render(plan: ImportPlan) -> str:
     """The whole table: header, rows, file notes and a summary line."""
-    row, status, when, text, media = _("Row"), _("Status"), _("When"), _("Text"), _("Media")
-    header = f"{row:>5}  {status:<8} {when:<27} {text:<{TEXT_WIDTH}}  {media}"
+    titles = _("Row"), _("Status"), _("When"), _("Text"), _("Media")
+    header = "{:>5}  {:<8} {:<27} {:<{w}}  {}".format(*titles, w=TEXT_WIDTH)
     lines = [header.rstrip(), "-" * len(header.rstrip())]
     for row in plan.rows:
         lines.extend(render_row(row))

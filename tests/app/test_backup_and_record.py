@@ -107,3 +107,23 @@ def test_cli_backup_restore_history(
     assert main(["history", "-o", str(out)]) == 0
     assert "copia" in out.read_text(encoding="utf-8-sig")
     ctx.close()
+
+
+def test_restoring_an_older_backup_never_publishes_twice(tmp_path: Path) -> None:
+    from app.models import DeliveryState as S
+
+    db = tmp_path / "pregonero.sqlite3"
+    ctx, post_id = ctx_with_post(db, "Feria de empleo")
+    delivery = ctx.posts.get(post_id).deliveries[0]
+    backup = make_backup(db, datetime(2027, 1, 1, 9, 0))  # taken while still scheduled
+    now = datetime.now(UTC)
+    ctx.store.transition(delivery.id, S.PUBLISHING, "claimed", now=now, claimed_at=now)
+    ctx.store.transition(
+        delivery.id, S.PUBLISHED, "published", now=now, remote_id="111_9", permalink="https://p"
+    )
+    restore_backup(db, backup, datetime(2027, 1, 2, 9, 0))
+    kept = ctx.store.get_delivery(delivery.id)
+    assert (kept.state, kept.remote_id, kept.permalink) == (S.PUBLISHED, "111_9", "https://p")
+    assert ctx.store.events(delivery_id=delivery.id)[-1].reason == "kept through a backup restore"
+    assert ctx.publishing.due(now + timedelta(days=1)) == []
+    ctx.close()

@@ -93,6 +93,9 @@ def test_unknown_outcome_unreachable_stays_unconfirmed(ctx: AppContext) -> None:
 
 
 def test_transient_retries_with_backoff_then_fails(ctx: AppContext) -> None:
+    from app.settings import GRACE_SECONDS
+
+    ctx.settings.set(GRACE_SECONDS, "3600")
     post = scheduled(ctx)
     did = post.deliveries[0].id
     StubNetwork.script = [Transient("503")] * 4
@@ -109,10 +112,10 @@ def test_transient_retries_with_backoff_then_fails(ctx: AppContext) -> None:
 
 def test_rate_limited_waits_as_told(ctx: AppContext) -> None:
     post = scheduled(ctx)
-    StubNetwork.script = [RateLimited("slow down", retry_after=900)]
+    StubNetwork.script = [RateLimited("slow down", retry_after=240)]
     assert publish_due(ctx, post) == S.SCHEDULED
     assert ctx.store.get_delivery(post.deliveries[0].id).due_at == ctx.clock.now() + timedelta(
-        seconds=900
+        seconds=240
     )
 
 
@@ -231,3 +234,78 @@ def test_reconcile_that_cannot_tell_fails_for_the_user_to_decide(ctx: AppContext
     assert publish_due(ctx, post) == S.FAILED
     assert len(StubNetwork.published) == 1  # never sent again on a guess
     assert "several candidates" in ctx.store.get_delivery(post.deliveries[0].id).last_error
+
+
+def test_a_retry_later_than_the_grace_window_becomes_missed(ctx: AppContext) -> None:
+    post = scheduled(ctx)
+    StubNetwork.script = [RateLimited("slow down", retry_after=3 * 3600)]
+    assert publish_due(ctx, post) == S.MISSED
+    d = ctx.store.get_delivery(post.deliveries[0].id)
+    assert "Not published" in d.last_error and not StubNetwork.published
+
+
+def test_answered_temporary_error_is_reconciled_before_resending(ctx: AppContext) -> None:
+    from app.services.posts import outgoing
+
+    post = scheduled(ctx)
+    # The network created the post but answered 503: it is there, so nothing is resent.
+    created_then_503 = Transient("503 after acting")
+    created_then_503.answered = True
+    StubNetwork.published.append(("111", outgoing(ctx.posts.get(post.id)), None))
+    StubNetwork.script = [created_then_503]
+    assert publish_due(ctx, post) == S.PUBLISHED
+    assert len(StubNetwork.published) == 1
+    reasons = [e.reason for e in ctx.store.events(post_id=post.id)]
+    assert "temporary error after sending" in reasons
+
+
+def test_reconcile_not_found_past_grace_is_missed_not_sent_late(ctx: AppContext) -> None:
+    post = scheduled(ctx)
+    StubNetwork.script = [Transient("never arrived")]
+    did = post.deliveries[0].id
+    assert isinstance(ctx.clock, FixedClock)
+    ctx.clock.advance(600)
+    ctx.store.transition(
+        did, S.PUBLISHING, "claimed", now=ctx.clock.now(), claimed_at=ctx.clock.now()
+    )
+    ctx.store.transition(did, S.UNCONFIRMED, "crash", now=ctx.clock.now())
+    ctx.clock.advance(3600)  # the app was down for an hour
+    assert ctx.publishing.reconcile(did) == S.MISSED
+    assert not StubNetwork.published
+
+
+def test_reconcile_failures_are_logged_once_per_outage(ctx: AppContext) -> None:
+    post = scheduled(ctx)
+    StubNetwork.script = ["created-no-answer"]
+    StubNetwork.find_error = Transient("down")
+    publish_due(ctx, post)
+    for _ in range(5):
+        ctx.publishing.reconcile(post.deliveries[0].id)
+    reasons = [e.reason for e in ctx.store.events(post_id=post.id)]
+    assert reasons.count("reconcile failed, will retry") == 1
+
+
+def test_data_folder_can_be_moved_with_its_photos(samples: Path, tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    ctx = AppContext(data / "pregonero.sqlite3", clock=FixedClock(NOW), client_factory=stub_factory)
+    acc = ctx.accounts.connect("facebook", name="Empleo", remote_id="111", token="t")
+    photo = samples / "media" / "carrusel-1-1080x1080.jpg"
+    post = ctx.posts.create_scheduled(
+        text="con foto",
+        link=None,
+        media=[(photo, "Paso 1")],
+        account_ids=[acc.id],
+        when=NOW + timedelta(hours=1),
+        tz="Europe/Madrid",
+    )
+    ctx.close()
+    # The database and Pregonero's copies of the photos live in one folder that can move.
+    moved = tmp_path / "moved"
+    shutil.move(str(data), moved)
+    fresh = AppContext(moved / "pregonero.sqlite3", client_factory=stub_factory)
+    media = fresh.posts.get(post.id).media[0]
+    assert Path(media.path).parent == moved / "media"
+    assert Path(media.path).read_bytes() == photo.read_bytes()
+    fresh.close()

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from app import paths
 from app.context import AppContext
 from app.errors import StorageError, ValidationError
 from app.models import DeliveryState
@@ -36,8 +35,9 @@ def local_session() -> requests.Session:
     return session
 
 
-def media_files() -> list[Path]:
-    return sorted(paths.media_dir().iterdir())
+def media_files(ctx: AppContext) -> list[Path]:
+    """Pregonero's copies of attached photos (the media folder next to the database)."""
+    return sorted(ctx.store.media_dir.iterdir())
 
 
 def test_commit_as_drafts_and_as_scheduled(
@@ -54,7 +54,7 @@ def test_commit_as_drafts_and_as_scheduled(
     assert [d.state for d in post.deliveries] == [DeliveryState.SCHEDULED] * 2
     assert all(d.due_at == post.due_at for d in post.deliveries)
     assert post.media[0].alt_text == "Foto 0" and post.media[0].width == 1920
-    assert Path(post.media[0].path).parent == paths.media_dir()
+    assert Path(post.media[0].path).parent == ctx.store.media_dir
     events = ctx.store.events(post_id=post.id)
     assert [(e.from_state, e.to_state) for e in events][:2] == [
         (None, DeliveryState.DRAFT),
@@ -76,13 +76,13 @@ def test_reimport_does_not_duplicate(
     path = plan_file(tmp_path, photo=FERIA)
     first = service.commit(service.preview(path, "pregonero", options(ctx)))
     assert len(first.post_ids) == 3
-    files = media_files()
+    files = media_files(ctx)
     again = service.preview(path, "pregonero", options(ctx))
     assert [r.existing_post_id for r in again.rows] == list(first.post_ids)
     assert all("Already imported" in r.reasons[0].message for r in again.rows)
     second = service.commit(again)
     assert second.post_ids == () and second.skipped == 3
-    assert len(ctx.posts.list()) == 3 and media_files() == files
+    assert len(ctx.posts.list()) == 3 and media_files(ctx) == files
     # Other accounts make other posts: the key includes the targets.
     third = service.commit(service.preview(path, "pregonero", options(ctx, "Formación")))
     assert len(third.post_ids) == 3
@@ -128,7 +128,7 @@ def test_a_failure_mid_commit_leaves_nothing(
     db = ctx.store.db
     for table in ("posts", "media", "deliveries", "delivery_events", "campaigns"):
         assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
-    assert media_files() == []
+    assert media_files(ctx) == []
     assert ctx.store.next_due_at() is None
 
 
@@ -199,7 +199,7 @@ def test_media_not_fetched_in_the_dry_run_is_fetched_at_commit(
     assert [r.reasons[0].code for r in plan.rows] == ["media_not_checked"] * 2
     with pytest.raises(ValidationError, match="Row 3: Could not download"):
         service.commit(plan)
-    assert ctx.posts.list() == [] and media_files() == []
+    assert ctx.posts.list() == [] and media_files(ctx) == []
 
 
 def test_campaigns_and_key_dates_are_created(ctx: AppContext, service: ImportService) -> None:
