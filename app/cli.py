@@ -7,6 +7,7 @@ Commands (same store as the window)::
     pregonero post add --text TEXT [--link URL] [--media FILE [--alt TEXT]]...
                        --account NAME [--account NAME]... --at "YYYY-MM-DD HH:MM"
                        [--tz ZONE] [--dst first|second] [--draft]
+    pregonero post publish-now|unschedule|delete ID | post schedule ID --at "..."
     pregonero list [--json]
     pregonero run                                             # until SIGINT/SIGTERM
 
@@ -28,7 +29,7 @@ from app.commands.args import MediaAction
 from app.errors import AppError, ValidationError
 from app.i18n import _, set_language
 from app.models import DeliveryState
-from app.timeutil import format_local, local_to_utc, parse_local, zone
+from app.timeutil import format_local, local_to_utc, parse_local, to_local, zone
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     padd.add_argument(
         "--account", action="append", required=True, help=_("account name (repeatable)")
     )
-    padd.add_argument("--at", required=True, help=_('local time "YYYY-MM-DD HH:MM"'))
+    padd.add_argument(
+        "--at", default=None, help=_('local time "YYYY-MM-DD HH:MM" (optional with --draft)')
+    )
     padd.add_argument("--tz", default=None, help=_("IANA time zone, e.g. Europe/Madrid"))
     padd.add_argument(
         "--dst",
@@ -75,6 +78,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CODE=REASON",
         help=_("schedule despite the check error CODE, for REASON (repeatable; logged)"),
     )
+
+    for name, text in (
+        ("publish-now", _("publish a post now (e.g. a missed or failed one)")),
+        ("schedule", _("(re)schedule a post at a new time")),
+        ("unschedule", _("take a post back to draft")),
+        ("delete", _("delete a post that has not been published")),
+    ):
+        action = post_sub.add_parser(name, help=text)
+        action.add_argument("post_id", type=int)
+        if name == "schedule":
+            action.add_argument("--at", required=True, help=_('local time "YYYY-MM-DD HH:MM"'))
+            action.add_argument("--dst", choices=["first", "second"], default=None)
+        if name in ("schedule", "publish-now"):
+            action.add_argument(
+                "--override",
+                action="append",
+                default=[],
+                metavar="CODE=REASON",
+                help=_("publish despite a check's error, giving the reason (repeatable)"),
+            )
 
     lst = sub.add_parser("list", help=_("list posts and their deliveries"))
     lst.add_argument("--json", action="store_true")
@@ -109,11 +132,21 @@ def cmd_account(args: argparse.Namespace) -> int:
         print(_("Account {name} disconnected.").format(name=args.name))
         return 0
     if sys.stdin.isatty():
-        print(_("Paste the Page access token and press Enter:"), file=sys.stderr)
-    token = sys.stdin.readline().strip()
+        import getpass
+
+        token = getpass.getpass(_("Paste the Page access token and press Enter: ")).strip()
+    else:
+        token = sys.stdin.readline().strip()
     account = ctx.accounts.connect(
         args.network, name=args.name, remote_id=args.page_id, token=token
     )
+    if account.name != args.name:
+        print(
+            _("This Page was already connected as {name}; its token was updated.").format(
+                name=account.name
+            )
+        )
+        return 0
     print(
         _("Connected {name}: {page} (Page {id}).").format(
             name=account.name, page=account.display_name, id=account.remote_id
@@ -128,7 +161,9 @@ def cmd_post_add(args: argparse.Namespace) -> int:
     tz = args.tz or ctx.settings.timezone
     zone(tz)
     fold = None if args.dst is None else (0 if args.dst == "first" else 1)
-    when = local_to_utc(parse_local(args.at), tz, fold)
+    if args.at is None and not args.draft:
+        raise ValidationError(_("Say when with --at, or save it with --draft."), code="no_time")
+    when = local_to_utc(parse_local(args.at), tz, fold) if args.at else None
     accounts = [ctx.accounts.by_name(name).id for name in args.account]
     media = [(Path(path).expanduser(), alt) for path, alt in (args.media or [])]
     post = ctx.posts.create_scheduled(
@@ -145,6 +180,32 @@ def cmd_post_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_post_action(args: argparse.Namespace) -> int:
+    """``pregonero post publish-now|schedule|unschedule|delete ID``."""
+    ctx = _context()
+    post = ctx.posts.get(args.post_id)
+    overrides = dict(item.partition("=")[::2] for item in getattr(args, "override", []))
+    if args.post_command == "publish-now":
+        ctx.posts.publish_now(post.id, overrides=overrides)
+        print(_("Post {id} will go out as soon as Pregonero runs.").format(id=post.id))
+    elif args.post_command == "schedule":
+        fold = None if args.dst is None else (0 if args.dst == "first" else 1)
+        when = local_to_utc(parse_local(args.at), post.tz, fold)
+        ctx.posts.schedule(post.id, when, overrides=overrides)
+        print(
+            _("Post {id} scheduled for {time} ({tz}).").format(
+                id=post.id, time=format_local(when, post.tz), tz=post.tz
+            )
+        )
+    elif args.post_command == "unschedule":
+        ctx.posts.unschedule(post.id)
+        print(_("Post {id} is a draft again.").format(id=post.id))
+    else:
+        ctx.posts.delete(post.id)
+        print(_("Post {id} deleted; its record is kept.").format(id=post.id))
+    return 0
+
+
 def _post_dict(ctx: Any, post: Any) -> dict[str, Any]:
     names = {a.id: a.name for a in ctx.accounts.list()}
     return {
@@ -154,6 +215,7 @@ def _post_dict(ctx: Any, post: Any) -> dict[str, Any]:
         "tz": post.tz,
         "due_at": post.due_at.isoformat() if post.due_at else None,
         "due_local": format_local(post.due_at, post.tz),
+        "due_local_zone": to_local(post.due_at, post.tz).strftime("%Z") if post.due_at else "",
         "state": post.state.value,
         "media": [{"file": m.original_name, "alt": m.alt_text} for m in post.media],
         "deliveries": [
@@ -187,7 +249,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for post in posts:
         text = post["text"].replace("\n", " ")
         print(
-            f"#{post['id']}  {post['due_local'] or '-':16}  {post['tz']}  "
+            f"#{post['id']}  {post['due_local'] or '-':16} {post['due_local_zone']:5} "
+            f"{post['tz']}  "
             f"{text[:60]}{'…' if len(text) > 60 else ''}"
         )
         for d in post["deliveries"]:
@@ -215,22 +278,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         signal.signal(sig, lambda *_a: stop.set())
     runner = Runner(ctx)
     runner.start()
-    print(
-        _("Pregonero is publishing on schedule. Stop with Ctrl+C. Log: {path}").format(
-            path=log_path
-        ),
-        file=sys.stderr,
-        flush=True,
-    )
-    if not runner.is_publisher:
-        print(
-            _(
-                "Another Pregonero (the window?) is publishing now; this one takes over when it "
-                "closes."
-            ),
-            file=sys.stderr,
-            flush=True,
+    if runner.is_publisher:
+        message = _("Pregonero is publishing on schedule. Stop with Ctrl+C. Log: {path}")
+    else:
+        message = _(
+            "Another Pregonero (the window?) is publishing now; this one waits and takes over "
+            "when it closes. Stop with Ctrl+C. Log: {path}"
         )
+    print(message.format(path=log_path), file=sys.stderr, flush=True)
     stop.wait()
     runner.stop(wait=True)
     ctx.close()
@@ -248,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"account": cmd_account, "list": cmd_list, "run": cmd_run}
     try:
         if args.command == "post":
-            return cmd_post_add(args)
+            return cmd_post_add(args) if args.post_command == "add" else cmd_post_action(args)
         if args.command in handlers:
             return handlers[args.command](args)
         if getattr(args, "handler", None) is not None:
@@ -272,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. "pregonero list | head"
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

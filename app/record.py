@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from app.storage.repository import Store
 from app.timeutil import format_local, from_iso
@@ -50,14 +50,20 @@ def record(store: Store, post_id: int | None = None) -> list[dict[str, Any]]:
     return rows
 
 
+def write_record(fh: IO[str], fmt: str, rows: list[dict[str, Any]]) -> None:
+    """Write record ``rows`` to an open text file as ``fmt`` ("csv" or "json")."""
+    if fmt == "json":
+        fh.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def export_record(store: Store, path: Path, fmt: str, post_id: int | None = None) -> int:
     """Write the record to ``path`` as ``fmt`` ("csv" or "json"); returns the row count."""
     rows = record(store, post_id)
-    if fmt == "json":
-        path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
-    else:
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
+    encoding = "utf-8" if fmt == "json" else "utf-8-sig"
+    with path.open("w", encoding=encoding, newline="") as fh:
+        write_record(fh, fmt, rows)
     return len(rows)

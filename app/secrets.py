@@ -31,7 +31,22 @@ def _backend_names(backend: KeyringBackend) -> list[str]:
 
 def ensure_usable() -> KeyringBackend:
     """Return the keyring backend in use, or raise CredentialsError with how to fix it."""
-    backend = keyring.get_keyring()
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # noqa: BLE001 - e.g. a misspelled PYTHON_KEYRING_BACKEND
+        raise CredentialsError(
+            _(
+                "The keyring named in PYTHON_KEYRING_BACKEND ({name}) cannot be loaded: {why}. "
+                "Correct or remove that variable."
+            ).format(name=os.environ.get("PYTHON_KEYRING_BACKEND", ""), why=type(exc).__name__)
+        ) from None
+    if type(backend).__module__.startswith("keyring.backends.null"):
+        raise CredentialsError(
+            _(
+                "The selected keyring (keyring.backends.null) keeps nothing, so access tokens "
+                "would be lost. Choose a real keyring in PYTHON_KEYRING_BACKEND, or remove it."
+            )
+        )
     names = _backend_names(backend)
     explicit = bool(os.environ.get("PYTHON_KEYRING_BACKEND"))
     chained = getattr(backend, "backends", None)
@@ -63,6 +78,10 @@ class CredentialStore:
 
     def __init__(self, service: str = SERVICE) -> None:
         self.service = service
+
+    def check(self) -> None:
+        """Raise CredentialsError now if secrets could not be kept (before asking for one)."""
+        ensure_usable()
 
     def set(self, user: str, secret: str) -> None:
         """Store ``secret`` for ``user``, replacing any earlier one."""

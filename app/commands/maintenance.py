@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     history = sub.add_parser("history", help=_("export the publication record"))
     history.add_argument("--format", choices=["csv", "json"], default="csv")
     history.add_argument("--post", type=int, default=None, help=_("only this post"))
-    history.add_argument("-o", "--output", type=Path, required=True)
+    history.add_argument(
+        "-o", "--output", type=Path, required=True, help=_("a file, or - for the screen")
+    )
     history.set_defaults(handler=cmd_history)
 
 
@@ -64,6 +67,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     from app.record import export_record
 
     ctx = AppContext()
+    if str(args.output) == "-":
+        from app.record import record, write_record
+
+        write_record(sys.stdout, args.format, record(ctx.store, args.post))
+        return 0
     count = export_record(ctx.store, args.output, args.format, args.post)
     print(_("{n} entries written to {path}.").format(n=count, path=args.output))
     return 0

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable
 
 from app.clock import Clock
-from app.errors import AuthExpired, Rejected, ValidationError
+from app.errors import AuthExpired, Rejected, Transient, ValidationError
 from app.events import PublishListener
 from app.i18n import _
 from app.models import Account, DeliveryState
@@ -66,6 +66,7 @@ class AccountService:
         duplicate name), CredentialsError (keyring), NetworkError (network down).
         """
         network_class(network)
+        self.credentials.check()  # no keyring: say so before talking to the network
         name, remote_id, token = name.strip(), remote_id.strip(), token.strip()
         if not name:
             raise ValidationError(_("Give the account a name."), code="name_missing")
@@ -84,6 +85,14 @@ class AccountService:
                     network=client.label, why=exc.user_message or exc
                 ),
                 code="token_rejected",
+            ) from None
+        except Transient:
+            raise ValidationError(
+                _(
+                    "Could not reach {network} to check the token. Nothing was saved; check the "
+                    "Internet connection and try again."
+                ).format(network=client.label),
+                code="network_unreachable",
             ) from None
         except Rejected as exc:
             raise ValidationError(

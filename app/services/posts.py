@@ -193,30 +193,8 @@ class PostService:
         self, post: Post, *, when: datetime | None = None, publish_now: bool = False
     ) -> builtins.list[Problem]:
         """Everything that stops ``post`` from being scheduled at ``when`` (aware)."""
-        problems: builtins.list[Problem] = []
-        targets = [d for d in post.deliveries if d.state != S.CANCELLED]
-        if not targets:
-            problems.append(Problem("no_account", _("Choose at least one account."), "account"))
-        if not post.text.strip() and not post.media and not post.link:
-            problems.append(Problem("empty", _("The post has no text, link or photo."), "text"))
-        out = outgoing(post)
-        seen: set[str] = set()
-        for delivery in targets:
-            account = self.store.get_account(delivery.account_id)
-            if account.status != "ok":
-                problems.append(
-                    Problem(
-                        "account_needs_reconnect",
-                        _("The account {name} needs to be connected again.").format(
-                            name=account.name
-                        ),
-                        "account",
-                    )
-                )
-            if account.network in seen:
-                continue
-            seen.add(account.network)
-            problems.extend(network_class(account.network).validate(out))
+        targets = [d.account_id for d in post.deliveries if d.state != S.CANCELLED]
+        problems = self._content_problems(outgoing(post), targets)
         for index, media in enumerate(post.media, start=1):
             if not Path(media.path).exists():
                 problems.append(
@@ -229,19 +207,47 @@ class PostService:
                         f"media:{media.id}",
                     )
                 )
-        if not publish_now:
-            if when is None:
-                problems.append(Problem("no_time", _("Choose a date and time."), "when"))
-            elif when <= self.clock.now():
+        if not publish_now and (when is None or when <= self.clock.now()):
+            problems.append(self._time_problem(when, post.tz))
+        return problems
+
+    def _time_problem(self, when: datetime | None, tz: str) -> Problem:
+        if when is None:
+            return Problem("no_time", _("Choose a date and time."), "when")
+        return Problem(
+            "time_past",
+            _("{time} is in the past. Choose a later time or use Publish now.").format(
+                time=format_local(when, tz)
+            ),
+            "when",
+        )
+
+    def _content_problems(
+        self, out: OutgoingPost, account_ids: Iterable[int]
+    ) -> builtins.list[Problem]:
+        """Missing accounts or content, accounts to reconnect, and each network's limits."""
+        problems: builtins.list[Problem] = []
+        account_ids = list(account_ids)
+        if not account_ids:
+            problems.append(Problem("no_account", _("Choose at least one account."), "account"))
+        if not out.text.strip() and not out.media and not out.link:
+            problems.append(Problem("empty", _("The post has no text, link or photo."), "text"))
+        seen: set[str] = set()
+        for account_id in account_ids:
+            account = self.store.get_account(account_id)
+            if account.status != "ok":
                 problems.append(
                     Problem(
-                        "time_past",
-                        _("{time} is in the past. Choose a later time or use Publish now.").format(
-                            time=format_local(when, post.tz)
+                        "account_needs_reconnect",
+                        _("The account {name} needs to be connected again.").format(
+                            name=account.name
                         ),
-                        "when",
+                        "account",
                     )
                 )
+            if account.network not in seen:
+                seen.add(account.network)
+                problems.extend(network_class(account.network).validate(out))
         return problems
 
     # -- queueing ------------------------------------------------------------------
@@ -355,7 +361,7 @@ class PostService:
         link: str | None,
         media: builtins.list[tuple[Path, str]],
         account_ids: builtins.list[int],
-        when: datetime,
+        when: datetime | None,
         tz: str,
         draft: bool = False,
         overrides: Mapping[str, str] | None = None,
@@ -366,7 +372,7 @@ class PostService:
         in the IANA zone ``tz``. Every check runs before anything is written; raises
         ValidationError with every problem found (:class:`CheckErrors` for careful-publishing
         errors not covered by ``overrides``, {code: reason}). ``draft=True`` keeps it
-        unscheduled (and unchecked).
+        unscheduled (and unchecked), and then ``when`` may be None.
         """
         problems: builtins.list[Problem] = []
         zone(tz)
@@ -376,8 +382,6 @@ class PostService:
                 infos.append(inspect_image(path))
             except ValidationError as exc:
                 problems.extend(Problem(p.code, p.message, f"media:{index}") for p in exc.problems)
-        if not account_ids:
-            problems.append(Problem("no_account", _("Choose at least one account."), "account"))
         preview = OutgoingPost(
             text=text,
             link=link,
@@ -386,37 +390,13 @@ class PostService:
                 for (p, a), i in zip(media, infos, strict=False)
             ),
         )
-        seen: set[str] = set()
-        for account_id in account_ids:
-            account = self.store.get_account(account_id)
-            if account.status != "ok":
-                problems.append(
-                    Problem(
-                        "account_needs_reconnect",
-                        _("The account {name} needs to be connected again.").format(
-                            name=account.name
-                        ),
-                        "account",
-                    )
-                )
-            if account.network not in seen:
-                seen.add(account.network)
-                problems.extend(network_class(account.network).validate(preview))
-        if not text.strip() and not media and not link:
-            problems.append(Problem("empty", _("The post has no text, link or photo."), "text"))
-        if not draft and when <= self.clock.now():
-            problems.append(
-                Problem(
-                    "time_past",
-                    _("{time} is in the past. Choose a later time or use Publish now.").format(
-                        time=format_local(when, tz)
-                    ),
-                    "when",
-                )
-            )
+        problems.extend(self._content_problems(preview, account_ids))
+        if not draft and (when is None or when <= self.clock.now()):
+            problems.append(self._time_problem(when, tz))
         if problems:
             raise ValidationError(problems)
         if not draft:
+            assert when is not None
             findings = self.checks.build(
                 text=text,
                 publish_at=when,
@@ -429,5 +409,6 @@ class PostService:
         post = self.create_draft(text=text, link=link, tz=tz, account_ids=account_ids)
         for path, alt in media:
             self.add_media(post.id, path, alt)
-        self.set_time(post.id, when, tz)
+        if when is not None:
+            self.set_time(post.id, when, tz)
         return self.get(post.id) if draft else self.schedule(post.id, when, overrides=overrides)

@@ -25,7 +25,7 @@ from app.errors import (
     UnknownOutcome,
 )
 from app.events import PublishListener
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Delivery, DeliveryState, Post
 from app.networks.base import Network, Published
 from app.services.accounts import AccountService
@@ -120,15 +120,18 @@ class PublishingService:
 
     def mark_missed(self, delivery: Delivery, grace_seconds: float) -> bool:
         """Mark a scheduled delivery missed (it is later than the grace window allows)."""
-        minutes = int(grace_seconds // 60)
+        minutes = max(1, int(grace_seconds // 60))
         return self._move(
             delivery,
             S.MISSED,
             "missed",
             expect={S.SCHEDULED},
-            detail=_(
+            detail=ngettext(
+                "It was due at a time when Pregonero was not running, more than {m} minute ago. "
+                "It was not published; choose a new time or publish it now.",
                 "It was due at a time when Pregonero was not running, more than {m} minutes ago. "
-                "It was not published; choose a new time or publish it now."
+                "It was not published; choose a new time or publish it now.",
+                minutes,
             ).format(m=minutes),
             last_error=_("Missed: not published at its time"),
         )

@@ -151,3 +151,50 @@ def test_check_errors_block_post_add_unless_overridden(
     assert post_count(capsys) == 0  # nothing stored
     assert main([*args, "--override", "date_weekday_mismatch=quoting the flyer"]) == 0
     assert post_count(capsys) == 1
+
+
+def test_post_actions_from_the_command_line(
+    connected: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["post", "add", "--text", "Borrador sin hora", "--account", "Empleo", "--draft"]) == 0
+    )
+    post_id = capsys.readouterr().out.strip()
+    assert main(["post", "schedule", post_id, "--at", later(3)]) == 0
+    assert "scheduled for" in capsys.readouterr().out
+    assert main(["post", "unschedule", post_id]) == 0
+    assert main(["post", "publish-now", post_id]) == 0
+    capsys.readouterr()
+    main(["list", "--json"])
+    listed = json.loads(capsys.readouterr().out)
+    assert listed[0]["deliveries"][0]["state"] == "scheduled"
+    assert main(["post", "delete", "999"]) == 1
+    assert "no post number 999" in capsys.readouterr().err
+
+
+def test_same_page_under_another_name_updates_the_token(
+    connected: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(TOKEN + "\n"))
+    assert main(["account", "add", "facebook", "--name", "Otro", "--page-id", PAGE]) == 0
+    assert "already connected as Empleo" in capsys.readouterr().out
+
+
+def test_history_to_the_screen(connected: None, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["post", "add", "--text", "Registro", "--account", "Empleo", "--at", later()])
+    capsys.readouterr()
+    assert main(["history", "--format", "json", "-o", "-"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["to_state"] for r in rows] == ["draft", "scheduled"]
+
+
+def test_keyring_that_keeps_nothing_or_cannot_load_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import keyring
+    from keyring.backends import null
+
+    keyring.set_keyring(null.Keyring())
+    monkeypatch.setattr("sys.stdin", io.StringIO("t\n"))
+    assert main(["account", "add", "facebook", "--name", "E", "--page-id", PAGE]) == 1
+    assert "keeps nothing" in capsys.readouterr().err
