@@ -9,30 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
-from app.models import Delivery, DeliveryState, MediaFile, Post
-from app.storage.repository import Store
-from app.timeutil import from_iso, to_iso
-
-
-def _post(row: dict[str, Any]) -> Post:
-    return Post(
-        id=row["id"],
-        text=row["text"],
-        link=row["link"],
-        due_at=from_iso(row["due_at"]),
-        tz=row["tz"],
-        created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
-        updated_at=from_iso(row["updated_at"]),  # type: ignore[arg-type]
-        campaign_id=row["campaign_id"],
-        pin_key_date_id=row["pin_key_date_id"],
-        pin_offset_days=row["pin_offset_days"],
-        pin_time=row["pin_time"],
-        language=row["language"],
-        import_key=row["import_key"],
-        review_note=row.get("review_note") or "",
-    )
+from app.models import Delivery, MediaFile, Post
+from app.storage.repository import Store, delivery_from_row, media_from_row, post_from_row
+from app.timeutil import to_iso
 
 
 def _fill(store: Store, posts: list[Post]) -> list[Post]:
@@ -47,28 +27,11 @@ def _fill(store: Store, posts: list[Post]) -> list[Post]:
         for r in store.db.query(
             f"SELECT * FROM media WHERE post_id IN ({marks}) ORDER BY position, id", chunk
         ):
-            media[r["post_id"]].append(
-                MediaFile(**{k: r[k] for k in MediaFile.__dataclass_fields__})
-            )
+            media[r["post_id"]].append(media_from_row(r, store.media_dir))
         for r in store.db.query(
             f"SELECT * FROM deliveries WHERE post_id IN ({marks}) ORDER BY id", chunk
         ):
-            deliveries[r["post_id"]].append(
-                Delivery(
-                    id=r["id"],
-                    post_id=r["post_id"],
-                    account_id=r["account_id"],
-                    state=DeliveryState(r["state"]),
-                    due_at=from_iso(r["due_at"]),
-                    attempts=r["attempts"],
-                    claimed_at=from_iso(r["claimed_at"]),
-                    published_at=from_iso(r["published_at"]),
-                    remote_id=r["remote_id"],
-                    permalink=r["permalink"],
-                    last_error=r["last_error"],
-                    updated_at=from_iso(r["updated_at"]),  # type: ignore[arg-type]
-                )
-            )
+            deliveries[r["post_id"]].append(delivery_from_row(r))
     for post_id, post in by_id.items():
         post.media = media.get(post_id, [])
         post.deliveries = deliveries.get(post_id, [])
@@ -82,7 +45,7 @@ def posts_between(store: Store, start: datetime, end: datetime) -> list[Post]:
         "ORDER BY due_at, id",
         (to_iso(start), to_iso(end)),
     )
-    return _fill(store, [_post(r) for r in rows])
+    return _fill(store, [post_from_row(r) for r in rows])
 
 
 def posts_by_ids(store: Store, post_ids: list[int]) -> list[Post]:
@@ -94,7 +57,7 @@ def posts_by_ids(store: Store, post_ids: list[int]) -> list[Post]:
         for r in store.db.query(
             f"SELECT * FROM posts WHERE deleted_at IS NULL AND id IN ({marks})", chunk
         ):
-            found[r["id"]] = _post(r)
+            found[r["id"]] = post_from_row(r)
     _fill(store, list(found.values()))
     return [found[i] for i in post_ids if i in found]
 

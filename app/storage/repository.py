@@ -56,7 +56,28 @@ def _account(row: dict[str, Any]) -> Account:
     )
 
 
-def _media(row: dict[str, Any], media_dir: Path) -> MediaFile:
+def post_from_row(row: dict[str, Any]) -> Post:
+    """A Post from its ``posts`` row, without media and deliveries."""
+    return Post(
+        id=row["id"],
+        text=row["text"],
+        link=row["link"],
+        due_at=_dt(row["due_at"]),
+        tz=row["tz"],
+        created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
+        updated_at=from_iso(row["updated_at"]),  # type: ignore[arg-type]
+        campaign_id=row["campaign_id"],
+        pin_key_date_id=row["pin_key_date_id"],
+        pin_offset_days=row["pin_offset_days"],
+        pin_time=row["pin_time"],
+        language=row["language"],
+        import_key=row["import_key"],
+        review_note=row.get("review_note") or "",
+    )
+
+
+def media_from_row(row: dict[str, Any], media_dir: Path) -> MediaFile:
+    """A MediaFile from its row, its path resolved inside ``media_dir``."""
     media = MediaFile(**{k: row[k] for k in MediaFile.__dataclass_fields__})
     stored = Path(media.path)
     if not stored.is_absolute():
@@ -75,7 +96,8 @@ def _relative(path: str, media_dir: Path) -> str:
         return path
 
 
-def _delivery(row: dict[str, Any]) -> Delivery:
+def delivery_from_row(row: dict[str, Any]) -> Delivery:
+    """A Delivery from its ``deliveries`` row."""
     return Delivery(
         id=row["id"],
         post_id=row["post_id"],
@@ -305,30 +327,15 @@ class Store:
         return self._post(rows[0])
 
     def _post(self, row: dict[str, Any]) -> Post:
-        post = Post(
-            id=row["id"],
-            text=row["text"],
-            link=row["link"],
-            due_at=_dt(row["due_at"]),
-            tz=row["tz"],
-            created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
-            updated_at=from_iso(row["updated_at"]),  # type: ignore[arg-type]
-            campaign_id=row["campaign_id"],
-            pin_key_date_id=row["pin_key_date_id"],
-            pin_offset_days=row["pin_offset_days"],
-            pin_time=row["pin_time"],
-            language=row["language"],
-            import_key=row["import_key"],
-            review_note=row.get("review_note") or "",
-        )
+        post = post_from_row(row)
         post.media = [
-            _media(r, self.media_dir)
+            media_from_row(r, self.media_dir)
             for r in self._rows(
                 "SELECT * FROM media WHERE post_id = ? ORDER BY position, id", (post.id,)
             )
         ]
         post.deliveries = [
-            _delivery(r)
+            delivery_from_row(r)
             for r in self._rows(
                 "SELECT * FROM deliveries WHERE post_id = ? ORDER BY id", (post.id,)
             )
@@ -434,7 +441,7 @@ class Store:
             )
             conn.execute("UPDATE posts SET updated_at = ? WHERE id = ?", (to_iso(now), post_id))
             media_id = cur.lastrowid
-        return _media(
+        return media_from_row(
             self._rows("SELECT * FROM media WHERE id = ?", (media_id,))[0], self.media_dir
         )
 
@@ -482,7 +489,7 @@ class Store:
         rows = self._rows("SELECT * FROM deliveries WHERE id = ?", (delivery_id,))
         if not rows:
             raise KeyError(delivery_id)
-        return _delivery(rows[0])
+        return delivery_from_row(rows[0])
 
     def transition(
         self,
@@ -560,7 +567,7 @@ class Store:
             sql += " AND d.account_id = ?"
             params.append(account_id)
         sql += " ORDER BY d.due_at, d.id"
-        return [_delivery(r) for r in self._rows(sql, tuple(params))]
+        return [delivery_from_row(r) for r in self._rows(sql, tuple(params))]
 
     def next_due_at(self) -> datetime | None:
         """Earliest due time of a scheduled delivery of a live post, or None."""
