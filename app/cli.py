@@ -313,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         for problem in exc.problems:
             print(_("Error: {message}").format(message=problem.message), file=sys.stderr)
+        if any(p.code == "time_repeated_by_dst" for p in exc.problems):
+            print(_("Say which with --dst first or --dst second."), file=sys.stderr)
         codes = sorted({f.code for f in getattr(exc, "findings", [])})
         if codes:
             print(

@@ -8,6 +8,7 @@ disambiguated (``fold`` 0 = the first, summer-time one; 1 = the second).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -89,6 +90,13 @@ def parse_local(text: str) -> datetime:
             return datetime.strptime(text.strip(), fmt)
         except ValueError:
             continue
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(:\d{2})?", text.strip()):
+        raise ValidationError(
+            _("{text} is not a date and time that exists on the calendar.").format(
+                text=text.strip()
+            ),
+            code="bad_time",
+        )
     else:
         raise ValidationError(
             _(

@@ -25,7 +25,9 @@ class MediaAction(argparse.Action):
         if option_string == "--media":
             items.append([str(values), ""])
         else:
-            if not items or items[-1][1]:
+            if not items:
                 parser.error(_("--alt must follow the --media it describes"))
+            if items[-1][1]:
+                parser.error(_("each --media takes one --alt; this one already has it"))
             items[-1][1] = str(values)
         namespace.media = items
