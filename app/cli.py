@@ -124,7 +124,8 @@ def cmd_account(args: argparse.Namespace) -> int:
         for acc in ctx.accounts.list():
             status = ""
             if acc.status != "ok":
-                status = f"  [{_('needs reconnect')}: {acc.status_reason}]"
+                label = _("needs reconnect")
+                status = f"  [{label}: {acc.status_reason}]"
             print(f"{acc.name}\t{acc.network}\t{acc.remote_id}\t{acc.display_name}{status}")
         return 0
     if args.account_command == "remove":

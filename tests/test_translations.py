@@ -46,3 +46,18 @@ def test_spanish_is_used_when_asked() -> None:
         assert i18n._("Scheduled") == "Programada"
     finally:
         i18n.set_language("en")
+
+
+def test_no_translated_call_hides_inside_an_f_string() -> None:
+    """Babel cannot extract ``_()`` written inside an f-string: such text stays English."""
+    import re
+
+    pattern = re.compile(r"""\bf["'][^"']*\{[^{}]*\b(_|ngettext)\(""")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in ("app", "ui", "schedulers")
+        for path in (ROOT / folder).rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert not offenders, offenders

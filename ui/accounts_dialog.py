@@ -67,8 +67,9 @@ def token_help_html() -> str:
         "again and copy its token."
     ).format(url=DEBUGGER_URL)
     items = "".join(f"<li>{s}</li>" for s in steps)
+    title = _("How to get a Page access token")
     return (
-        f"<b>{_('How to get a Page access token')}</b>"
+        f"<b>{title}</b>"
         f"<ol style='margin-left:-20px'>{items}</ol>"
         f"<p style='color:{style.MUTED_COLOUR}'>{tip}</p>"
     )

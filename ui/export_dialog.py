@@ -98,7 +98,8 @@ class ExportDialog(QDialog):
         self._timer.timeout.connect(self.refresh_count)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{html.escape(_('What to export'))}</b>"))
+        what = _("What to export")
+        layout.addWidget(QLabel(f"<b>{html.escape(what)}</b>"))
         self.format_group = QButtonGroup(self)
         self.format_radios: dict[str, QRadioButton] = {}
         for fmt in EXPORT_FORMATS:
@@ -121,7 +122,8 @@ class ExportDialog(QDialog):
         layout.addLayout(order_row)
 
         layout.addSpacing(8)
-        layout.addWidget(QLabel(f"<b>{html.escape(_('Which posts'))}</b>"))
+        which = _("Which posts")
+        layout.addWidget(QLabel(f"<b>{html.escape(which)}</b>"))
         form = QFormLayout()
         self.account_combo = QComboBox()
         self.account_combo.addItem(_("All accounts"), None)

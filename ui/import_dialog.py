@@ -648,7 +648,8 @@ class ImportDialog(QDialog):
         head = _("Row {row}").format(row=row.row)
         when = when_text(row)
         parts = [f"<b>{esc(head)}</b> · {esc(when)} · {esc(row.status.label)}"]
-        parts.append(esc(row.source.text).replace("\n", "<br>") or f"<i>{esc(_('No text'))}</i>")
+        no_text = _("No text")
+        parts.append(esc(row.source.text).replace("\n", "<br>") or f"<i>{esc(no_text)}</i>")
         if row.source.link:
             parts.append(esc(_("Link: {url}").format(url=row.source.link)))
         for reason in row.reasons:

@@ -51,6 +51,21 @@ S = DeliveryState
 RELOAD_DELAY_MS = 120
 
 
+def NO_TEXT() -> str:  # noqa: N802 - a translated constant
+    """Shown for a post without text."""
+    return _("No text")
+
+
+def LINK_LABEL() -> str:  # noqa: N802 - a translated constant
+    """Label before a post's link."""
+    return _("Link:")
+
+
+def NO_ALT() -> str:  # noqa: N802 - a translated constant
+    """Shown for a photo without alt text."""
+    return _("No alt text: people using screen readers will miss it.")
+
+
 can_edit = PostService.can_edit
 can_publish_now = PostService.can_publish_now
 can_unschedule = PostService.can_unschedule
@@ -498,12 +513,12 @@ class MainWindow(QMainWindow):
         text = (
             esc(post.text).replace("\n", "<br>")
             if post.text.strip()
-            else f"<i style='color:{style.MUTED_COLOUR}'>{esc(_('No text'))}</i>"
+            else f"<i style='color:{style.MUTED_COLOUR}'>{esc(NO_TEXT())}</i>"
         )
         parts.append(f"<p>{text}</p>")
         if post.link:
             parts.append(
-                f"<p>{esc(_('Link:'))} <a href='{esc(post.link, quote=True)}'>"
+                f"<p>{esc(LINK_LABEL())} <a href='{esc(post.link, quote=True)}'>"
                 f"{esc(post.link)}</a></p>"
             )
         if post.media:
@@ -513,8 +528,7 @@ class MainWindow(QMainWindow):
                 alt = (
                     esc(media.alt_text)
                     if media.alt_text
-                    else f"<span style='color:{style.ERROR_COLOUR}'>"
-                    f"{esc(_('No alt text: people using screen readers will miss it.'))}</span>"
+                    else f"<span style='color:{style.ERROR_COLOUR}'>{esc(NO_ALT())}</span>"
                 )
                 rows.append(
                     f"<tr><td width='64'><img src='{esc(url, quote=True)}' height='48'></td>"
@@ -528,7 +542,8 @@ class MainWindow(QMainWindow):
 
     def _record_html(self, post: Post, events: list[DeliveryEvent]) -> str:
         esc = html.escape
-        parts = [f"<p><b>{esc(_('Accounts'))}</b></p>", "<table cellspacing='0' cellpadding='3'>"]
+        accounts_title = _("Accounts")
+        parts = [f"<p><b>{esc(accounts_title)}</b></p>", "<table cellspacing='0' cellpadding='3'>"]
         by_delivery = {d.id: d for d in post.deliveries}
         for d in post.deliveries:
             colour = style.STATE_COLOURS.get(d.state, "#000")
@@ -571,7 +586,8 @@ class MainWindow(QMainWindow):
                 + "</p>"
             )
         if events:
-            parts.append(f"<p><b>{esc(_('Publication record'))}</b></p>")
+            record_title = _("Publication record")
+            parts.append(f"<p><b>{esc(record_title)}</b></p>")
             parts.append("<table cellspacing='0' cellpadding='2'>")
             for event in reversed(events):
                 delivery = by_delivery.get(event.delivery_id)

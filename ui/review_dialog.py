@@ -284,7 +284,12 @@ class ReviewDialog(QDialog):
 
     def _on_links_checked(self, findings: list[Finding]) -> None:
         if not findings:
-            self.link_label.setText("✓ " + _("The link answers."))
+            # Links already refused offline (local, intranet, malformed) were not tried:
+            # say nothing rather than a reassuring tick.
+            if any(f.code.startswith("link") for f in self._input.run()):
+                self.link_label.hide()
+            else:
+                self.link_label.setText("✓ " + _("The link answers."))
             return
         self.link_label.hide()
         self.ok_label.hide()

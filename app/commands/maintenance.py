@@ -22,7 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     restore.add_argument("file", type=Path)
     restore.set_defaults(handler=cmd_restore)
     history = sub.add_parser("history", help=_("export the publication record"))
-    history.add_argument("--format", choices=["csv", "json"], default="csv")
+    history.add_argument(
+        "--format", choices=["csv", "json"], default=None, help=_("default: from the file name")
+    )
     history.add_argument("--post", type=int, default=None, help=_("only this post"))
     history.add_argument(
         "-o", "--output", type=Path, required=True, help=_("a file, or - for the screen")
@@ -36,7 +38,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
         for path in list_backups(paths.db_path()):
             print(path)
         return 0
-    print(make_backup(paths.db_path(), datetime.now()))
+    from app.context import AppContext
+
+    keep = AppContext().settings.backups_keep
+    print(make_backup(paths.db_path(), datetime.now(), keep=keep))
     return 0
 
 
@@ -67,6 +72,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     from app.record import export_record
 
     ctx = AppContext()
+    if args.format is None:
+        args.format = "json" if args.output.suffix.lower() == ".json" else "csv"
     if str(args.output) == "-":
         from app.record import record, write_record
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from app.checks import Finding, KeyDate, MediaItem, run_checks
@@ -19,6 +19,8 @@ from app.clock import Clock
 from app.errors import Problem, ValidationError
 from app.i18n import _
 from app.models import DeliveryState, Post
+from app.placeholders import render, unknown_placeholders
+from app.storage.planning import key_date_names
 from app.storage.repository import CheckOverride, Store
 
 #: How far back published posts of the same account count as "recent" for repeats.
@@ -169,8 +171,28 @@ class CheckService:
     def findings(
         self, post: Post, when: datetime | None = None, *, online: bool = False
     ) -> list[Finding]:
-        """Every finding about ``post`` going out at ``when``."""
-        return self.input_for(post, when).run(online=online)
+        """Every finding about ``post`` going out at ``when``, on the text as it will go
+        out (key-date placeholders filled); a placeholder that names no key date of the
+        post's campaign is an error, so braces are never published raw."""
+        key_dates: dict[str, date] = {}
+        if post.campaign_id is not None:
+            names = key_date_names(self.store, post.campaign_id)
+            key_dates = {name: date.fromisoformat(day) for name, day in names.items()}
+        text = render(post.text, key_dates, post.language)
+        found = self.input_for(post, when).with_changes(text=text).run(online=online)
+        unknown = [
+            Finding(
+                code="placeholder_unknown",
+                severity="error",
+                message=_(
+                    "{{{name}}} names no key date of this post's campaign, so it would be "
+                    "published as written. Known: {known}."
+                ).format(name=name, known=", ".join(sorted(key_dates)) or _("none")),
+                span=_span(text, "{" + name + "}"),
+            )
+            for name in dict.fromkeys(unknown_placeholders(post.text, key_dates))
+        ]
+        return unknown + found
 
     # -- overrides -------------------------------------------------------------------
     def overrides(self, post_id: int) -> list[CheckOverride]:
@@ -199,6 +221,11 @@ class CheckService:
             self.clock.now(),
         )
         return findings
+
+
+def _span(text: str, needle: str) -> tuple[int, int] | None:
+    start = text.find(needle)
+    return None if start < 0 else (start, start + len(needle))
 
 
 def _reasons(overrides: Mapping[str, str] | None) -> dict[str, str]:

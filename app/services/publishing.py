@@ -230,12 +230,17 @@ class PublishingService:
         return S.FAILED
 
     def _published(self, delivery: Delivery, result: Published, reason: str) -> None:
+        # The record keeps what went out (placeholders filled), not only the template.
+        try:
+            sent = rendered_outgoing(self.store, self.store.get_post(delivery.post_id)).text
+        except KeyError:
+            sent = ""
         self._move(
             delivery,
             S.PUBLISHED,
             reason,
             expect={S.PUBLISHING, S.UNCONFIRMED},
-            detail=result.remote_id,
+            detail=f"{result.remote_id}\n{sent}".strip(),
             remote_id=result.remote_id,
             permalink=result.permalink,
             published_at=self.clock.now(),

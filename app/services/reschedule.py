@@ -25,6 +25,7 @@ from app.events import PublishListener
 from app.i18n import _, ngettext
 from app.models import Delivery, DeliveryState, KeyDate, Post
 from app.placeholders import literal_mentions, long_date
+from app.services.checking import CheckService
 from app.storage import planning
 from app.storage.repository import Store
 from app.timeutil import (
@@ -465,6 +466,21 @@ class RescheduleService:
                     snippet=found[0],
                     old=long_date(day, post.language or "en"),
                     new=format_local(new_due, post.tz),
+                )
+        if not extra_old:  # a key-date change re-renders the text: checked when applied
+            return self._date_problem(post, new_due)
+        return None
+
+    def _date_problem(self, post: Post, new_due: datetime) -> str | None:
+        """A date error the text would have at its new time ("Mañana" now wrong...)."""
+        try:
+            findings = CheckService(self.store, self.clock).findings(post, new_due)
+        except Exception:  # noqa: BLE001 - a check bug must not stop a move
+            return None
+        for finding in findings:
+            if finding.is_error and finding.code.startswith("date"):
+                return _("At its new time, {new}: {problem}").format(
+                    new=format_local(new_due, post.tz), problem=finding.message
                 )
         return None
 

@@ -211,17 +211,20 @@ def test_command_line_previews_then_moves(
     context = AppContext(client_factory=stub_factory)  # the test's PREGONERO_HOME
     try:
         acc = context.accounts.connect("facebook", name="Empleo", remote_id="1", token="t")
+        # A placeholder must name a key date of the post's campaign before it is scheduled.
         post = context.posts.create_scheduled(
             text="Se abre el {apertura_plazo}",
             link=None,
             media=[],
             account_ids=[acc.id],
-            when=at("2027-03-25 10:00"),
+            when=None,
             tz=TZ,
+            draft=True,
         )
         campaign = context.campaigns.create("Plan de Formación 2027")
         kd = context.campaigns.add_key_date(campaign.id, "apertura_plazo", date(2027, 3, 30))
         context.campaigns.pin(post.id, kd.id, -5, "10:00")
+        context.posts.schedule(post.id, at("2027-03-25 10:00"))
     finally:
         context.close()
 

@@ -26,8 +26,21 @@ def at(local: str) -> datetime:
     return local_to_utc(parse_local(local), TZ)
 
 
-def scheduled(ctx: AppContext, account: Account, local: str, text: str = "Hola") -> int:
+def scheduled(
+    ctx: AppContext,
+    account: Account,
+    local: str,
+    text: str = "Hola",
+    pin: tuple[int, int, str] | None = None,
+    language: str = "",
+) -> int:
+    """A scheduled post; ``pin`` = (key date id, offset days, "HH:MM") is applied first, as
+    a post with a key-date placeholder must belong to that campaign before it is scheduled."""
     post = ctx.posts.create_draft(text=text, tz=TZ, account_ids=[account.id])
+    if language:
+        ctx.store.update_post(post.id, now=ctx.clock.now(), language=language)
+    if pin is not None:
+        ctx.campaigns.pin(post.id, *pin)
     ctx.posts.schedule(post.id, at(local))
     return post.id
 
@@ -164,11 +177,22 @@ def test_change_a_key_date_moves_pinned_posts_and_their_text_then_undo(
 ) -> None:
     campaign = ctx.campaigns.create("Plan de Formación 2027")
     kd = ctx.campaigns.add_key_date(campaign.id, "apertura_plazo", date(2027, 1, 18))
-    teaser = scheduled(ctx, account, "2027-01-11 10:00", "El plazo se abre el {apertura_plazo}.")
-    literal = scheduled(ctx, account, "2027-01-18 09:00", "Hoy, lunes 18 de enero, se abre.")
-    for post_id, offset, hhmm in ((teaser, -7, "10:00"), (literal, 0, "09:00")):
-        ctx.store.update_post(post_id, now=ctx.clock.now(), language="es")
-        ctx.campaigns.pin(post_id, kd.id, offset, hhmm)
+    teaser = scheduled(
+        ctx,
+        account,
+        "2027-01-11 10:00",
+        "El plazo se abre el {apertura_plazo}.",
+        pin=(kd.id, -7, "10:00"),
+        language="es",
+    )
+    literal = scheduled(
+        ctx,
+        account,
+        "2027-01-18 09:00",
+        "Hoy, lunes 18 de enero, se abre.",
+        pin=(kd.id, 0, "09:00"),
+        language="es",
+    )
     widget = make(qtbot, ctx, bridge, date(2027, 1, 1))
     dialog = widget.open_campaigns()
     qtbot.addWidget(dialog)
@@ -263,9 +287,15 @@ def test_composer_shows_the_rendered_placeholders_and_the_review_note(
 
     campaign = ctx.campaigns.create("Plan")
     kd = ctx.campaigns.add_key_date(campaign.id, "application window opens", date(2027, 1, 18))
-    post_id = scheduled(ctx, account, "2027-01-11 10:00", "Opens {application window opens}.")
-    ctx.store.update_post(post_id, now=ctx.clock.now(), language="ca", review_note="Check it")
-    ctx.campaigns.pin(post_id, kd.id, -7, "10:00")
+    post_id = scheduled(
+        ctx,
+        account,
+        "2027-01-11 10:00",
+        "Opens {application window opens}.",
+        pin=(kd.id, -7, "10:00"),
+        language="ca",
+    )
+    ctx.store.update_post(post_id, now=ctx.clock.now(), review_note="Check it")
     composer = Composer(ctx, bridge, post_id)
     qtbot.addWidget(composer)
     composer.show()
