@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -36,7 +38,16 @@ from app.backup import backups_dir, make_backup, restore_backup
 from app.context import AppContext
 from app.errors import AppError, StorageError
 from app.i18n import N_, _
-from app.settings import BACKUPS_KEEP, GRACE_SECONDS, KEEP_RUNNING, LANGUAGE, TIMEZONE
+from app.settings import (
+    BACKUPS_KEEP,
+    COOLING_OFF_MINUTES,
+    GRACE_SECONDS,
+    HOLIDAY_COUNTRY,
+    HOLIDAY_SUBDIVISION,
+    KEEP_RUNNING,
+    LANGUAGE,
+    TIMEZONE,
+)
 from app.timeutil import system_zone_name
 from ui import dialogs, maintenance, style
 from ui.composer import zone_names
@@ -46,6 +57,17 @@ log = logging.getLogger(__name__)
 
 LANGUAGES = (("", N_("System language")), ("en", "English"), ("es", "Español"))
 MAX_GRACE_MINUTES = 24 * 60
+
+
+def _pair(first: QWidget, second: QWidget) -> QWidget:
+    """Two fields side by side in one form row."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(first)
+    row.addWidget(second)
+    row.addStretch(1)
+    return box
 
 
 def restore_while_running(ctx: AppContext, runner: Any | None, backup: Path) -> Path:
@@ -102,8 +124,10 @@ class SettingsDialog(QDialog):
         self.runner = runner
         self.autostart = autostart or Autostart()
         self.setWindowTitle(_("Settings"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
+        # Word-wrapped hints in a form report too small a height: the dialog grows as needed.
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(self._publishing_group())
         layout.addWidget(self._window_group())
         layout.addWidget(self._backup_group())
@@ -125,6 +149,9 @@ class SettingsDialog(QDialog):
         label = QLabel(text)
         label.setWordWrap(True)
         label.setStyleSheet(f"color: {style.MUTED_COLOUR};")
+        # Room for the wrapped lines: a form row otherwise sizes a wrapped label too short.
+        label.setMinimumWidth(440)
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
         return label
 
     def _publishing_group(self) -> QGroupBox:
@@ -152,6 +179,29 @@ class SettingsDialog(QDialog):
         for name in zone_names():
             self.zone_combo.addItem(name, name)
         form.addRow(_("Time zone of new posts:"), self.zone_combo)
+        self.cooling_spin = QSpinBox()
+        self.cooling_spin.setRange(0, 24 * 60)
+        self.cooling_spin.setSuffix(" " + _("min"))
+        self.cooling_spin.setSpecialValueText(_("off"))
+        self.cooling_spin.setMaximumWidth(140)
+        form.addRow(_("Cooling-off after the last edit:"), self.cooling_spin)
+        self.holiday_country = QLineEdit()
+        self.holiday_country.setMaximumWidth(80)
+        self.holiday_region = QLineEdit()
+        self.holiday_region.setMaximumWidth(80)
+        form.addRow(
+            _("Public holidays of (country, region):"),
+            _pair(self.holiday_country, self.holiday_region),
+        )
+        form.addRow(
+            "",
+            self._hint(
+                _(
+                    "ISO codes, e.g. ES and VC (Comunitat Valenciana), ES and CT, ES and MD. "
+                    "The calendar shades these days and “working days” skip them."
+                )
+            ),
+        )
         return group
 
     def _window_group(self) -> QGroupBox:
@@ -226,6 +276,9 @@ class SettingsDialog(QDialog):
         self.keep_running_box.setChecked(settings.flag(KEEP_RUNNING))
         self.autostart_box.setChecked(self.autostart.supported and self.autostart.is_enabled())
         self.backups_spin.setValue(settings.backups_keep)
+        self.cooling_spin.setValue(settings.cooling_off_minutes)
+        self.holiday_country.setText(settings.get(HOLIDAY_COUNTRY))
+        self.holiday_region.setText(settings.get(HOLIDAY_SUBDIVISION))
 
     def save(self) -> bool:
         """Store the values shown; False (and a message) if start at login failed."""
@@ -235,6 +288,9 @@ class SettingsDialog(QDialog):
         settings.set(LANGUAGE, str(self.language_combo.currentData() or ""))
         settings.set(KEEP_RUNNING, "1" if self.keep_running_box.isChecked() else "0")
         settings.set(BACKUPS_KEEP, str(self.backups_spin.value()))
+        settings.set(COOLING_OFF_MINUTES, str(self.cooling_spin.value()))
+        settings.set(HOLIDAY_COUNTRY, self.holiday_country.text().strip().upper())
+        settings.set(HOLIDAY_SUBDIVISION, self.holiday_region.text().strip().upper())
         wanted = self.autostart_box.isChecked()
         if self.autostart.supported and wanted != self.autostart.is_enabled():
             try:

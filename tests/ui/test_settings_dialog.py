@@ -237,3 +237,18 @@ def test_window_menus(
     dialog = window.open_settings()
     assert isinstance(dialog, SettingsDialog) and dialog.isVisible()
     dialog.reject()
+
+
+def test_holiday_region_and_cooling_off_are_settings_a_user_can_change(
+    qtbot: QtBot, ctx: AppContext, xdg: Path
+) -> None:
+    from app.settings import HOLIDAY_COUNTRY, HOLIDAY_SUBDIVISION
+
+    dialog = make(qtbot, ctx)
+    assert dialog.holiday_country.text() == "ES" and dialog.holiday_region.text() == "VC"
+    dialog.holiday_region.setText("md")
+    dialog.cooling_spin.setValue(15)
+    assert dialog.save()
+    assert ctx.settings.get(HOLIDAY_COUNTRY) == "ES"
+    assert ctx.settings.get(HOLIDAY_SUBDIVISION) == "MD"
+    assert ctx.settings.cooling_off_minutes == 15
