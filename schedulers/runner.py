@@ -36,6 +36,8 @@ SWEEP_SECONDS = 5.0
 #: A wall-clock jump larger than this (seconds) between sweeps triggers a rescan.
 CLOCK_JUMP_SECONDS = 30.0
 WORKERS = 4
+#: How long :meth:`Runner.stop` waits for publishes in flight (seconds).
+STOP_TIMEOUT_SECONDS = 120.0
 
 
 class Runner:
@@ -104,8 +106,14 @@ class Runner:
         publishing (e.g. while a backup is restored); :meth:`start` can be called again.
         """
         if self.started:
-            self._scheduler.shutdown(wait=wait)
+            # Never shutdown(wait=True): APScheduler 3 holds its job-store lock while it
+            # waits for running jobs, and a running job that re-arms the wake-up job
+            # (add_job) waits for that same lock: a deadlock. Stop taking jobs first,
+            # then wait for the publishes in flight ourselves.
+            self._scheduler.shutdown(wait=False)
             self.started = False
+            if wait and not self.wait_idle(timeout=STOP_TIMEOUT_SECONDS):
+                log.warning("stopping while a publish is still in flight")
             self._scheduler = self._new_scheduler()  # a shut-down one cannot start again
         if not keep_lock:
             self.lock.release()
@@ -129,7 +137,7 @@ class Runner:
             log.debug("arm skipped", exc_info=True)
 
     def _arm(self) -> None:
-        if not self.is_publisher:
+        if not self.started or not self.is_publisher:
             return
         due = self.ctx.store.next_due_at()
         if due is None:
@@ -149,6 +157,8 @@ class Runner:
         now = self.ctx.clock.now()
         grace = timedelta(seconds=self.grace_seconds)
         for delivery in self.ctx.publishing.due(now):
+            if not self.started:
+                return  # stopping: what is due is found again at the next start
             # Lateness counts from the time the user chose, not from the last retry.
             planned = self.ctx.publishing.planned_at(delivery)
             if planned is not None and now - planned > grace:
@@ -164,6 +174,10 @@ class Runner:
                 id=f"publish-{delivery.id}",
                 replace_existing=True,
             )
+            if not self.started:  # stopped meanwhile: the job will never run
+                with self._mutex:
+                    self._in_flight.discard(delivery.id)
+                return
         self._arm()
 
     def _publish_one(self, delivery_id: int) -> None:
