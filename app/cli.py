@@ -23,13 +23,16 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.commands.args import MediaAction
 from app.errors import AppError, ValidationError
 from app.i18n import _, set_language
 from app.models import DeliveryState
 from app.timeutil import format_local, local_to_utc, parse_local, to_local, zone
+
+if TYPE_CHECKING:
+    from app.checks.model import Finding
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -178,7 +181,16 @@ def cmd_post_add(args: argparse.Namespace) -> int:
         overrides=dict(item.partition("=")[::2] for item in args.override),
     )
     print(post.id)
+    _print_warnings(ctx.posts.checks.findings(post))
     return 0
+
+
+def _print_warnings(findings: list[Finding]) -> None:
+    """Print each warning among ``findings`` to stderr as "Warning: …" (errors were
+    already refused or overridden by the time a post is stored)."""
+    for finding in findings:
+        if not finding.is_error:
+            print(_("Warning: {message}").format(message=finding.message), file=sys.stderr)
 
 
 def cmd_post_action(args: argparse.Namespace) -> int:

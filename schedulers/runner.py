@@ -112,8 +112,14 @@ class Runner:
             # then wait for the publishes in flight ourselves.
             self._scheduler.shutdown(wait=False)
             self.started = False
-            if wait and not self.wait_idle(timeout=STOP_TIMEOUT_SECONDS):
-                log.warning("stopping while a publish is still in flight")
+            if wait:
+                # Every job (publish, sweep, scan) must be over before the caller closes
+                # the store: a job still reading a closed connection crashes SQLite.
+                pool = getattr(self._scheduler._lookup_executor("default"), "_pool", None)
+                if pool is not None:
+                    pool.shutdown(wait=True)
+                elif not self.wait_idle(timeout=STOP_TIMEOUT_SECONDS):
+                    log.warning("stopping while a publish is still in flight")
             self._scheduler = self._new_scheduler()  # a shut-down one cannot start again
         if not keep_lock:
             self.lock.release()

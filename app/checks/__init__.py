@@ -7,6 +7,7 @@ Entry point: :func:`run_checks` → a list of :class:`Finding`. Each module does
 * :mod:`.datewords`, :mod:`.datefind`, :mod:`.dates`: dates and relative days (es, ca, en);
 * :mod:`.length`: characters per network, counted by the network's class;
 * :mod:`.limits`: per-network media and caption limits as data;
+* :mod:`.video`: container, codec, pixels and duration of MP4/MOV files (mutagen);
 * :mod:`.media`, :mod:`.links`, :mod:`.repeats`, :mod:`.hashtags`;
 * :mod:`.report`: findings as lines of text (the ``pregonero check`` command).
 """

@@ -18,6 +18,22 @@ Recognised forms (case and accents do not matter; URLs and e-mails are skipped):
 
 Not dates: times (``10:00``, ``10.00``), numbers (``850``, ``12.000``), phone numbers,
 percentages, decimals, a year alone, ordinal words, "(1/4)" or "24/7".
+
+Relative-day words ("mañana", "hui", "demà passat", "tomorrow") get the date they speak
+about, if the text gives one (:func:`find_relatives`):
+
+* a date or weekday written right next to them: "Mañana, lunes 18 de enero", "hoy es
+  lunes", "Today (1 February)", "el lunes 18 de enero (mañana)";
+* else the first later date of the same clause when the clause makes that date the day
+  of the relative word's event (:func:`_link`): an optional comma, a short subject, a
+  linking verb ("se abre", "comienza", "termina", "es", "s'obri", "opens", "is"...),
+  then the date right after the verb, or after a short phrase and a colon, comma or
+  bracket: "Mañana se abre el plazo: 18/01/2027", "Demà s'obri el termini, dilluns 18
+  de gener", "Tomorrow the application window opens (Monday 18 January)". Nothing else
+  links them: not ";" or "." (another clause or sentence), not "y/i/and", "que/that",
+  not "hasta/desde/para/until/from/for", not a time or number, not another date between.
+  So "Hoy publicamos la lista; el plazo se abre el 18 de enero" compares nothing: "hoy"
+  has no date of its own. When in doubt, nothing is linked and nothing is reported.
 """
 
 from __future__ import annotations
@@ -108,6 +124,47 @@ _ATTACHED_AFTER = re.compile(r"\s*(?:[,:(]\s*|-\s*)?(?:(?:es|is|sera|will be|el|
 _ATTACHED_BEFORE = re.compile(r"\s*\(\s*$")
 _LONE_WEEKDAY = re.compile(r"(?P<wd>" + LONG_WEEKDAY_RE + r")(?!\w)")
 
+# Linking a relative word to a later date of its clause (see :func:`_link`). Folded forms.
+_LINK_VERBS = (
+    # es
+    "se abre", "se abren", "abre", "abren", "comienza", "comienzan", "empieza", "empiezan",
+    "se cierra", "se cierran", "cierra", "cierran", "termina", "terminan", "acaba", "acaban",
+    "finaliza", "finalizan", "es", "son", "sera", "seran",
+    # ca
+    "s'obri", "s'obre", "s'obrin", "s'obren", "obri", "obre", "obrin", "obren", "comenca",
+    "comencen", "es tanca", "es tanquen", "tanca", "tanquen", "acaba", "acaben", "finalitza",
+    "finalitzen", "termina", "acabara", "sera", "seran",
+    # en
+    "opens", "open", "will open", "starts", "start", "will start", "begins", "begin",
+    "will begin", "closes", "close", "will close", "ends", "end", "will end", "is", "are",
+    "will be",
+)  # fmt: skip
+_LINK_VERB = (
+    r"(?:" + "|".join(re.escape(v) for v in sorted(set(_LINK_VERBS), key=len, reverse=True)) + r")"
+)
+# Words that start another clause or change what the date is (a range, a deadline):
+# a phrase containing one is not a plain subject, so nothing is linked across it.
+_NOT_SUBJECT = (
+    r"(?:y|e|o|u|i|ni|and|or|nor|but|pero|sino|pero|mas|que|qui|which|that|who|whose"
+    r"|porque|perque|because|cuando|quan|when|mientras|while|si|if|hasta|fins|until|till"
+    r"|desde|des|since|from|antes|abans|before|despues|despres|after|para|per|for|by)"
+)
+_SUBJECT_WORD = r"(?!" + _NOT_SUBJECT + r"(?![\w'-]))[^\W\d_][\w'-]*"
+_PHRASE = r"(?:" + _SUBJECT_WORD + r"\s+){0,6}"
+_LINKED_GAP = re.compile(
+    r"\s*(?:,\s*)?"
+    + _PHRASE
+    + _LINK_VERB
+    + r"(?:"
+    # the verb, then the date: "comienza el 18 de enero", "is on 18 January"
+    + r"\s+(?:(?:el|la|the|on|dia|day)\s+|l')?"
+    # or the verb's subject, then a colon, comma or bracket: "se abre el plazo: 18/01"
+    + r"|(?:\s+"
+    + _SUBJECT_WORD
+    + r"){0,6}\s*[:,(]\s*(?:(?:el|la|the|on|dia|day)\s+|l')?"
+    + r")"
+)
+
 
 @dataclass(frozen=True)
 class DateMention:
@@ -152,7 +209,8 @@ class RelativeMention:
     """A relative-day word ("mañana", "avui", "tomorrow") and what it is attached to.
 
     ``offset``: days from the publish date (1 for "mañana"); ``lang``: its language.
-    ``date``: the date mention written next to it ("Mañana, lunes 18 de enero"), if any;
+    ``date``: the date mention it speaks about, if any: written next to it ("Mañana,
+    lunes 18 de enero") or linked to it by its clause ("Mañana se abre el plazo: 18/01");
     ``weekday``/``weekday_span``: a weekday word next to it without a date ("hoy lunes").
     """
 
@@ -396,7 +454,8 @@ def find_dates(text: str) -> list[DateMention]:
 
 
 def find_relatives(text: str, dates: list[DateMention]) -> list[RelativeMention]:
-    """Relative-day words in ``text`` with the date or weekday written next to them.
+    """Relative-day words in ``text`` with the date or weekday they speak about (next to
+    them, or linked by the clause: see the module docstring).
 
     ``dates`` is :func:`find_dates` of the same text. Uses of the words that are not
     about a day are left out: "por la mañana", "esta mañana", "hoy en día", "avui dia",
@@ -416,6 +475,8 @@ def find_relatives(text: str, dates: list[DateMention]) -> list[RelativeMention]
         offset, lang = RELATIVE[key]
         rel = RelativeMention(m.span(), key, offset, lang)
         rel = _attach(work, rel, dates)
+        if rel.date is None and rel.weekday is None:
+            rel = _link(work, rel, dates)
         found.append(rel)
     return found
 
@@ -438,3 +499,31 @@ def _attach(work: str, rel: RelativeMention, dates: list[DateMention]) -> Relati
     if wd:
         return replace(rel, weekday=WEEKDAYS[wd["wd"]].number, weekday_span=wd.span("wd"))
     return rel
+
+
+def _link(work: str, rel: RelativeMention, dates: list[DateMention]) -> RelativeMention:
+    """``rel`` with the date that names the day of its event, when the clause says so.
+
+    Only the first date after ``rel`` is considered, and only when everything between
+    them is (folded) the relative word's own clause: an optional comma, at most six
+    words of subject, one linking verb (:data:`_LINK_VERBS`: "se abre", "comienza",
+    "es", "s'obri", "opens", "is"...), then either the date right after the verb
+    ("mañana comienza el 18 de enero") or at most six more words and a colon, comma or
+    opening bracket before it ("mañana se abre el plazo: 18/01/2027", "demà s'obri el
+    termini, dilluns 18 de gener", "tomorrow the window opens (Monday 18 January)").
+    No digits, other punctuation (";", ".", "?"), conjunctions, relative pronouns or
+    range and deadline words ("y", "que", "hasta", "desde", "para"...) may come between:
+    "Hoy publicamos la lista; el plazo se abre el 18 de enero" links nothing. Dates that
+    open a range are never linked. When in doubt nothing is linked (no finding).
+    """
+    later = [d for d in dates if d.span[0] >= rel.span[1]]
+    if not later:
+        return rel
+    first = later[0]
+    if (
+        first.range_start
+        or "\n" in work[rel.span[1] : first.span[0]]  # another line: another sentence
+        or _LINKED_GAP.fullmatch(work, rel.span[1], first.span[0]) is None
+    ):
+        return rel
+    return replace(rel, date=first)

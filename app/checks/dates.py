@@ -13,8 +13,13 @@ Findings (codes):
   on purpose (a range start "del 18 al 25", "desde", "since", "el pasado", past tense,
   an official bulletin or law reference, "ayer"...);
 * ``date_relative_mismatch`` (error): "Mañana, lunes 18 de enero" published on 16 January;
-  "hoy lunes" published on a Sunday. The suggestion is the right relative word when
-  the gap is -2..2 days;
+  "hoy lunes" published on a Sunday; "Mañana se abre el plazo: 18/01/2027" published on
+  16 January. A relative word is compared with a date only when the date is written
+  next to it or its clause links them (a linking verb such as "se abre"/"es"/"opens",
+  then the date, or apposition with a comma, colon or brackets, with no other clause,
+  conjunction or date between): see :mod:`app.checks.datefind`. A word with no date
+  of its own ("Hoy publicamos la lista; el plazo se abre el 18 de enero") is not
+  compared. The suggestion is the right relative word when the gap is -2..2 days;
 * ``date_key_mismatch`` (warning): the post is pinned to a campaign key date, no date in
   the text is that date, and one differs from it in only the month, the year or one
   digit of the day ("18 de febrero" for 18 January).

@@ -69,6 +69,63 @@ MEDIA_RULES: dict[str, MediaRules] = {
     "mastodon": MediaRules("Mastodon", max_images=4),
 }
 
+
+@dataclass(frozen=True)
+class VideoRules:
+    """Video limits of one network; ``None`` means "not declared, not checked".
+
+    ``supported`` is False while Pregonero's client for the network cannot upload videos
+    (any video attached for it is then an error). Durations in seconds; ``containers``
+    ("MP4", "MOV") and ``codecs`` ("H.264", "HEVC") as named by
+    :mod:`app.checks.video`; ``max_width`` in pixels.
+    """
+
+    label: str
+    supported: bool = True
+    min_seconds: float | None = None
+    max_seconds: float | None = None
+    max_bytes: int | None = None
+    containers: frozenset[str] | None = None
+    codecs: frozenset[str] | None = None
+    min_aspect: float | None = None
+    max_aspect: float | None = None
+    max_width: int | None = None
+
+
+VIDEO_RULES: dict[str, VideoRules] = {
+    # Facebook: the Graph API takes videos, but Pregonero's client does not upload them yet.
+    "facebook": VideoRules("Facebook", supported=False),
+    # Instagram reels: MP4/MOV, H.264/HEVC, 3 s - 15 min, <= 300 MB (1 GB in some
+    # sources: UNVERIFIED), <= 1920 px wide, 9:16 recommended (not required).
+    "instagram": VideoRules(
+        "Instagram",
+        min_seconds=3,
+        max_seconds=15 * 60,
+        max_bytes=300 * 1024 * 1024,
+        containers=frozenset({"MP4", "MOV"}),
+        codecs=frozenset({"H.264", "HEVC"}),
+        max_width=1920,
+    ),
+    # X: 0.5 s - 20 min, <= 8 GB for normal accounts (Premium's 125 min / 16 GB ignored),
+    # 1:3 ... 3:1, H.264 (High profile) + AAC; uploaded as video/mp4.
+    "x": VideoRules(
+        "X",
+        min_seconds=0.5,
+        max_seconds=20 * 60,
+        max_bytes=8 * 1024 * 1024 * 1024,
+        codecs=frozenset({"H.264"}),
+        min_aspect=1 / 3,
+        max_aspect=3.0,
+    ),
+}
+"""Per-network video limits (platforms.md). Networks missing here: nothing is checked."""
+
+
+def video_rules(key: str) -> VideoRules | None:
+    """The video limits of network ``key``, or None when none are declared."""
+    return VIDEO_RULES.get(key)
+
+
 CAPTION_RULES: dict[str, CaptionRules] = {
     # Instagram caption: at most 30 hashtags and 20 @-mentions (third-party, consistent).
     "instagram": CaptionRules(max_hashtags=30, max_mentions=20),

@@ -1,8 +1,10 @@
 """Checks on attached media: readable, alt text, colour mode, and each network's limits.
 
 Images are read with :func:`app.media.inspect_image` (format, bytes, pixels). Videos
-(``.mp4``, ``.mov``...) are not inspected yet: duration and codec checks come with the
-networks that take video.
+(``.mp4``, ``.mov``...: :data:`app.checks.video.VIDEO_SUFFIXES`) are read with
+:func:`app.checks.video.inspect_video` (container, codec, pixels, seconds, bytes) and
+checked against :data:`app.checks.limits.VIDEO_RULES`; a network whose client cannot
+upload videos yet (Facebook) gets an error for any video.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from pathlib import Path
 
 from PIL import Image
 
-from app.checks.limits import MediaRules, media_rules
+from app.checks.limits import MediaRules, VideoRules, media_rules, video_rules
 from app.checks.model import ERROR, WARNING, Finding, MediaItem
+from app.checks.video import VIDEO_SUFFIXES, VideoInfo, inspect_video
 from app.errors import ValidationError
 from app.i18n import _
 from app.media import ImageInfo, inspect_image
 
-VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv"})
+__all__ = ["VIDEO_SUFFIXES", "check_media"]
 
 
 def _mb(size: int) -> str:
@@ -109,6 +112,120 @@ def _rule_findings(
     return found
 
 
+def _seconds(value: float) -> str:
+    if value < 60:
+        return _("{n:g} s").format(n=round(value, 1))
+    return _("{m} min {s:02d} s").format(m=int(value // 60), s=int(value % 60))
+
+
+def _video_rule_findings(
+    name: str, info: VideoInfo, key: str, rules: VideoRules, field: str
+) -> list[Finding]:
+    found: list[Finding] = []
+
+    def add(code: str, message: str) -> None:
+        found.append(Finding(code, ERROR, message, None, field, network=key))
+
+    if not rules.supported:
+        add(
+            "media_video_unsupported",
+            _("Pregonero cannot publish videos to {network} yet ({name}).").format(
+                network=rules.label, name=name
+            ),
+        )
+        return found
+    if rules.containers is not None and info.container not in rules.containers:
+        add(
+            "media_format",
+            _("{network} does not take {fmt} videos ({name}); use {formats}.").format(
+                network=rules.label,
+                fmt=info.container,
+                name=name,
+                formats=", ".join(sorted(rules.containers)),
+            ),
+        )
+    if rules.codecs is not None and info.codec not in rules.codecs:
+        add(
+            "media_video_codec",
+            _("{name} is encoded as {codec}; {network} takes {codecs}. Export it again.").format(
+                name=name,
+                codec=info.codec,
+                network=rules.label,
+                codecs=", ".join(sorted(rules.codecs)),
+            ),
+        )
+    if rules.min_seconds is not None and info.duration < rules.min_seconds:
+        add(
+            "media_video_too_short",
+            _("{name} lasts {length}; {network} takes videos of at least {min}.").format(
+                name=name,
+                length=_seconds(info.duration),
+                network=rules.label,
+                min=_seconds(rules.min_seconds),
+            ),
+        )
+    if rules.max_seconds is not None and info.duration > rules.max_seconds:
+        add(
+            "media_video_too_long",
+            _("{name} lasts {length}; {network} takes videos of at most {max}.").format(
+                name=name,
+                length=_seconds(info.duration),
+                network=rules.label,
+                max=_seconds(rules.max_seconds),
+            ),
+        )
+    if rules.max_bytes is not None and info.size_bytes > rules.max_bytes:
+        add(
+            "media_too_large",
+            _("{name} is {size} MB; {network} takes videos up to {max} MB.").format(
+                name=name, size=_mb(info.size_bytes), network=rules.label, max=_mb(rules.max_bytes)
+            ),
+        )
+    if rules.max_width is not None and info.width > rules.max_width:
+        add(
+            "media_video_too_wide",
+            _("{name} is {w}×{h} pixels; {network} takes videos up to {max} pixels wide.").format(
+                name=name, w=info.width, h=info.height, network=rules.label, max=rules.max_width
+            ),
+        )
+    ratio = info.width / info.height if info.height else 0.0
+    low, high = rules.min_aspect, rules.max_aspect
+    if info.height and (
+        (low is not None and ratio < low - 0.005) or (high is not None and ratio > high + 0.005)
+    ):
+        add(
+            "media_aspect",
+            _(
+                "{name} is {w}×{h} pixels, a proportion of {ratio:.2f} (width ÷ height); "
+                "{network} takes videos from {low:.2f} to {high:.2f}."
+            ).format(
+                name=name,
+                w=info.width,
+                h=info.height,
+                ratio=ratio,
+                network=rules.label,
+                low=low or 0.0,
+                high=high or float("inf"),
+            ),
+        )
+    return found
+
+
+def _video_findings(item: MediaItem, networks: Sequence[str], field: str) -> list[Finding]:
+    """A video read from the file itself, then checked for each network that declares
+    video limits (networks without any get no finding)."""
+    try:
+        info = inspect_video(item.path)
+    except ValidationError as exc:
+        return [Finding(p.code, ERROR, p.message, None, field) for p in exc.problems]
+    found: list[Finding] = []
+    for key in networks:
+        rules = video_rules(key)
+        if rules is not None:
+            found.extend(_video_rule_findings(item.path.name, info, key, rules, field))
+    return found
+
+
 def check_media(
     items: Sequence[MediaItem], networks: Sequence[str], *, alt_required: bool = True
 ) -> list[Finding]:
@@ -118,7 +235,11 @@ def check_media(
     the :func:`app.media.inspect_image` codes (``media_missing``, ``media_empty``,
     ``media_not_image``, ``media_damaged``, ``media_format``...: errors),
     ``media_cmyk`` (warning), and per network ``media_format``, ``media_too_large``,
-    ``media_aspect``, ``media_too_small``, ``media_too_many`` (errors).
+    ``media_aspect``, ``media_too_small``, ``media_too_many`` (errors). Videos: the
+    :func:`app.checks.video.inspect_video` codes (``media_not_video``...: errors) and per
+    network ``media_video_unsupported``, ``media_format``, ``media_video_codec``,
+    ``media_video_too_short``, ``media_video_too_long``, ``media_too_large``,
+    ``media_video_too_wide``, ``media_aspect`` (errors).
     ``field`` is ``"media:N"`` (0-based), or ``"media"`` for the count.
     Raises ValidationError for an unknown network key.
     """
@@ -141,6 +262,7 @@ def check_media(
     for index, item in enumerate(items):
         field = f"media:{index}"
         if item.path.suffix.lower() in VIDEO_SUFFIXES:
+            findings.extend(_video_findings(item, networks, field))
             continue
         if not item.alt.strip():
             findings.append(

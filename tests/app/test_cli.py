@@ -198,3 +198,19 @@ def test_keyring_that_keeps_nothing_or_cannot_load_is_refused(
     monkeypatch.setattr("sys.stdin", io.StringIO("t\n"))
     assert main(["account", "add", "facebook", "--name", "E", "--page-id", PAGE]) == 1
     assert "keeps nothing" in capsys.readouterr().err
+
+
+def test_post_add_prints_warnings_to_stderr(
+    connected: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same text as a pending post on the same account: a warning, not an error.
+    args = ["post", "add", "--text", "Taller de currículum en la oficina de empleo."]
+    args += ["--account", "Empleo", "--at", later(), "--tz", "Europe/Madrid"]
+    assert main(args) == 0
+    first = capsys.readouterr()
+    assert "Warning:" not in first.err
+    assert main([*args[:-4], "--at", later(5), "--tz", "Europe/Madrid"]) == 0
+    second = capsys.readouterr()
+    assert second.out.strip().isdigit()
+    warnings = [line for line in second.err.splitlines() if line.startswith("Warning: ")]
+    assert len(warnings) == 1 and "the same as a recent or pending post" in warnings[0]

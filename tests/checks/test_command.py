@@ -132,3 +132,21 @@ def test_text_and_file_together_is_a_usage_error(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit) as exc:
         main(["check", "post.txt", "--text", "hola", "--at", "2027-01-11 10:00"])
     assert exc.value.code == 2
+
+
+def test_a_video_for_facebook_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    reel = str(MEDIA / "reel-ultimo-dia-720x1280.mp4")
+    args = ["--text", "Último día.", "--at", "2027-02-01 08:30", "--tz", "Europe/Madrid"]
+    code, out, _ = run([*args, "--network", "facebook", "--media", reel], capsys)
+    assert code == 1
+    assert "Pregonero cannot publish videos to Facebook yet" in out
+    code, out, _ = run([*args, "--media", reel], capsys)  # no network: readable, no finding
+    assert code == 0
+
+
+def test_a_relative_word_far_from_its_date(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--text", "Mañana se abre el plazo: 18/01/2027.", "--tz", "Europe/Madrid"]
+    code, out, _ = run([*args, "--at", "2027-01-16 10:00"], capsys)
+    assert code == 1 and "suggestion: Pasado mañana se abre el plazo: 18/01/2027" in out
+    code, out, _ = run([*args, "--at", "2027-01-17 10:00"], capsys)
+    assert code == 0

@@ -287,6 +287,69 @@ EN = [
     ),
 ]
 
+# A relative word and a later date of the same clause, joined by a linking verb,
+# apposition (comma, colon) or brackets: compared. Anything else: not compared.
+LINKED = [
+    Case(
+        "Mañana se abre el plazo: 18/01/2027.",
+        "2027-01-16 10:00",
+        (RELATIVE,),
+        quote="Mañana se abre el plazo: 18/01/2027",
+        suggestion="Pasado mañana se abre el plazo: 18/01/2027",
+    ),
+    Case(
+        "Mañana se abre el plazo de inscripción, el lunes 18 de enero.",
+        "2027-01-16 10:00",
+        (RELATIVE,),
+        quote="Mañana se abre el plazo de inscripción, el lunes 18 de enero",
+    ),
+    Case(
+        "Demà s'obri el termini, dilluns 18 de gener.",
+        "2027-01-16 10:00",
+        (RELATIVE,),
+        suggestion="Demà passat s'obri el termini, dilluns 18 de gener",
+    ),
+    Case(
+        "Tomorrow the application window opens (Monday 18 January).",
+        "2027-01-16 10:00",
+        (RELATIVE,),
+        quote="Tomorrow the application window opens (Monday 18 January",
+    ),
+    Case("Mañana comienza el curso el lunes 18 de enero.", "2027-01-16 10:00"),
+    Case("Mañana comienza el 18 de enero.", "2027-01-16 10:00", (RELATIVE,)),
+    Case("Hoy es el último día: 2 de febrero.", "2027-02-01 10:00", (RELATIVE,)),
+    Case("Avui acaba el termini, l'1 de febrer.", "2027-01-31 10:00", (RELATIVE,)),
+    Case("Today is the last day (2 February).", "2027-02-01 10:00", (RELATIVE,)),
+    Case(
+        "Mañana por la mañana se abre el plazo, el lunes 18 de enero.",
+        "2027-01-16 10:00",
+        (RELATIVE,),
+    ),
+    # Right, or not about the same day: must not be flagged.
+    Case("Mañana se abre el plazo: 18/01/2027.", "2027-01-17 10:00"),
+    Case("Mañana se abre el plazo de inscripción, el lunes 18 de enero.", "2027-01-17 10:00"),
+    Case("Demà s'obri el termini, dilluns 18 de gener.", "2027-01-17 10:00"),
+    Case("Tomorrow the application window opens (Monday 18 January).", "2027-01-17 10:00"),
+    Case("Mañana por la mañana se abre el plazo, el lunes 18 de enero.", "2027-01-17 10:00"),
+    Case("Hoy publicamos la lista; el plazo se abre el 18 de enero.", "2027-01-16 10:00"),
+    Case("Hoy publicamos la lista y el plazo se abre el 18 de enero.", "2027-01-16 10:00"),
+    Case("Hoy publicamos la lista, el plazo se abre el 18 de enero.", "2027-01-16 10:00"),
+    Case("Mañana por la mañana, taller de currículum.", "2027-01-16 10:00"),
+    Case("Hoy en día el plazo se abre el 18 de enero.", "2027-01-16 10:00"),
+    Case("Mañana te contamos que el plazo se abre el 18 de enero.", "2027-01-16 10:00"),
+    Case("Mañana se abre el plazo hasta el 1 de febrero.", "2027-01-17 10:00"),
+    Case("Mañana se abre el plazo, hasta el 1 de febrero.", "2027-01-17 10:00"),
+    Case("Mañana comienza la semana de orientación, del 18 al 22 de enero.", "2027-01-17 10:00"),
+    Case("Mañana se abre el plazo para el curso del 25 de enero.", "2027-01-17 10:00"),
+    Case("Hui publiquem les llistes i el termini s'obri el 18 de gener.", "2027-01-16 10:00"),
+    Case("Avui dia el termini s'obri el 18 de gener.", "2027-01-16 10:00"),
+    Case("Today we publish the list. Registration opens on 18 January.", "2027-01-16 10:00"),
+    Case("Tomorrow we publish the list; registration opens on 18 January.", "2027-01-16 10:00"),
+    Case("Tomorrow at 10:00 the window opens: 18 January.", "2027-01-16 10:00"),
+    Case("Mañana: jornada de puertas abiertas. El plazo, 18 de enero.", "2027-01-16 10:00"),
+    Case("Mañana se abre el plazo\n18/01/2027: listas provisionales.", "2027-01-16 10:00"),
+]
+
 
 def _ids(lang: str, cases: list[Case]) -> list[object]:
     return [
@@ -300,7 +363,9 @@ def test_the_table_is_big_enough() -> None:
     assert all(len([c for c in cases if not c.codes]) >= 10 for cases in (ES, CA, EN))
 
 
-@pytest.mark.parametrize("case", _ids("es", ES) + _ids("ca", CA) + _ids("en", EN))
+@pytest.mark.parametrize(
+    "case", _ids("es", ES) + _ids("ca", CA) + _ids("en", EN) + _ids("linked", LINKED)
+)
 def test_date_case(case: Case) -> None:
     findings = check_dates(case.text, publish_at=at(case.when), tz=TZ, key_date=case.key)
     assert tuple(sorted(f.code for f in findings)) == case.codes, [f.message for f in findings]

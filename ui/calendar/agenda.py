@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from app.i18n import _, current_language
+from app.i18n import _
 from ui import style
 from ui.calendar.data import Chip
+from ui.calendar.dates import long_day
 from ui.queue_model import network_label
 
 POST_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -34,7 +34,7 @@ class AgendaView(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setUniformRowHeights(True)
-        self.setColumnWidth(0, 150)
+        self.setColumnWidth(0, 230)
         self.setColumnWidth(1, 110)
         self.setColumnWidth(2, 120)
         self.itemActivated.connect(self._activated)
@@ -49,7 +49,7 @@ class AgendaView(QTreeWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         for day in sorted(chips_by_day):
-            title = format_date(day, "EEEE d MMMM y", locale=current_language())
+            title = long_day(day)
             if day == today:
                 title = _("Today, {date}").format(date=title)
             if day in holidays:
@@ -66,13 +66,15 @@ class AgendaView(QTreeWidget):
                 badges = ", ".join(network_label(n) for n in chip.networks)
                 item = QTreeWidgetItem(
                     [
-                        "    " + chip.time_text,
+                        "    " + chip.time_label,
                         badges,
                         chip.state.label,
                         ("⚠ " if chip.review else "") + chip.text,
                     ]
                 )
                 item.setData(0, POST_ROLE, chip.post_id)
+                if chip.other_zone:
+                    item.setToolTip(0, chip.time_label)
                 item.setForeground(2, QBrush(style.state_colour(chip.state)))
                 item.setToolTip(1, ", ".join(network_label(n) for n in chip.networks))
                 if chip.review:

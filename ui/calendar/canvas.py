@@ -177,7 +177,7 @@ class ChipCanvas(QWidget):
         painter.end()
 
     def event(self, event: QEvent) -> bool:
-        """Tooltips: the chip's time, state, networks, text and review note."""
+        """Tooltips: the chip's time (and in its own zone), state, text and review note."""
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             chip = self.chip_at(QPointF(event.pos()))
             if chip is None:
@@ -185,7 +185,7 @@ class ChipCanvas(QWidget):
                 event.ignore()
                 return True
             lines = [
-                f"{chip.local.strftime('%Y-%m-%d %H:%M')} · {chip.state.label}",
+                f"{chip.local:%Y-%m-%d} {chip.time_label} · {chip.state.label}",
                 chip.text,
             ]
             if chip.review:
@@ -343,7 +343,8 @@ def _day_more_text(canvas: ChipCanvas, day: date) -> str:
 def paint_chip(
     painter: QPainter, rect: QRectF, chip: Chip, metrics: QFontMetrics, selected: bool
 ) -> None:
-    """Draw one chip: state colour bar, time, network badges, start of the text."""
+    """Draw one chip: state colour bar, time (and the post's own zone's time if it differs),
+    network badges, start of the text."""
     colour = style.state_colour(chip.state)
     background = QColor(colour)
     background.setAlpha(34 if chip.state != DeliveryState.PUBLISHED else 24)
@@ -367,6 +368,16 @@ def paint_chip(
     painter.drawText(line, Qt.AlignmentFlag.AlignVCenter, time_text)
     painter.setFont(normal)
     x += QFontMetrics(bold).horizontalAdvance(time_text) + 4
+    if chip.own_time_short:  # written for another zone: its own time, muted
+        own = f"({chip.own_time_short})"
+        own_width = metrics.horizontalAdvance(own)
+        if own_width < rect.right() - x - 3:
+            painter.setPen(QColor(style.MUTED_COLOUR))
+            painter.drawText(
+                QRectF(x, mid - 8, own_width + 2, 16), Qt.AlignmentFlag.AlignVCenter, own
+            )
+            painter.setPen(text_colour)
+            x += own_width + 4
     for network in chip.networks:
         letters, tone = NETWORK_BADGES.get(network, (network[:1].upper(), "#6b7280"))
         badge_w = 12 if len(letters) == 1 else 15

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from app.context import AppContext
+from app.errors import ValidationError
 from app.models import Account, DeliveryState, Post
 from app.storage import planning
 from app.timeutil import local_to_utc, zone
+from ui.calendar.dates import short_day
 from ui.queue_model import first_line
 
 S = DeliveryState
@@ -40,9 +42,11 @@ class Filters:
 class Chip:
     """One post in the calendar.
 
-    ``local``: its time as naive wall-clock in the calendar's zone; ``networks``:
-    network keys it goes to; ``movable``: False once (part of) it is published or
-    publishing; ``review``: the review note of a moved post ("" = none).
+    ``local``: its time as naive wall-clock in the calendar's zone (the user's);
+    ``networks``: network keys it goes to; ``movable``: False once (part of) it is
+    published or publishing; ``review``: the review note of a moved post ("" = none);
+    ``zone_name``: the post's own zone and ``own``: its wall-clock time there (when
+    ``own_zone`` differs from the calendar's zone, the chip says so).
     """
 
     post_id: int
@@ -54,6 +58,9 @@ class Chip:
     review: str
     movable: bool
     pinned: bool
+    zone_name: str = ""
+    own: datetime | None = None
+    calendar_zone: str = ""
 
     @property
     def day(self) -> date:
@@ -64,6 +71,40 @@ class Chip:
     def time_text(self) -> str:
         """``HH:MM``."""
         return self.local.strftime("%H:%M")
+
+    @property
+    def other_zone(self) -> bool:
+        """True when the post was written for another zone than the calendar's."""
+        return (
+            bool(self.zone_name) and self.own is not None and (self.zone_name != self.calendar_zone)
+        )
+
+    @property
+    def own_time_text(self) -> str:
+        """The post's time in its own zone, "09:00 Europe/London" ("" if the same zone).
+
+        The date is added when it is another day there: "23:30 Europe/London, 17 Jan".
+        """
+        if not self.other_zone or self.own is None:
+            return ""
+        text = f"{self.own:%H:%M} {self.zone_name}"
+        if self.own.date() != self.local.date():
+            text += ", " + short_day(self.own.date())
+        return text
+
+    @property
+    def own_time_short(self) -> str:
+        """Compact form for the chip itself: "09:00 London" ("" if the same zone)."""
+        if not self.other_zone or self.own is None:
+            return ""
+        city = self.zone_name.rsplit("/", 1)[-1].replace("_", " ")
+        return f"{self.own:%H:%M} {city}"
+
+    @property
+    def time_label(self) -> str:
+        """``HH:MM``, then the own zone's time if it differs: "10:00 (09:00 Europe/London)"."""
+        other = self.own_time_text
+        return f"{self.time_text} ({other})" if other else self.time_text
 
 
 GONE = frozenset({S.PUBLISHED, S.PUBLISHING, S.UNCONFIRMED})
@@ -78,7 +119,11 @@ def day_start(day: date, zone_name: str) -> datetime:
 
 
 class CalendarData:
-    """Reads chips for a range of days from ``ctx`` in the zone ``zone_name``."""
+    """Reads chips for a range of days from ``ctx`` in the zone ``zone_name``.
+
+    ``zone_name`` is the user's zone (``ctx.settings.timezone``), never the computer's
+    unless the settings leave it empty: days, hours and drops all mean that zone.
+    """
 
     def __init__(self, ctx: AppContext, zone_name: str) -> None:
         self.ctx = ctx
@@ -100,6 +145,10 @@ class CalendarData:
                 {self.accounts[d.account_id].network for d in live if d.account_id in self.accounts}
             )
         )
+        try:
+            own = post.due_at.astimezone(zone(post.tz)).replace(tzinfo=None)
+        except ValidationError:  # an unknown zone: show the calendar's time only
+            own = None
         return Chip(
             post_id=post.id,
             local=post.due_at.astimezone(zone(self.zone_name)).replace(tzinfo=None),
@@ -110,6 +159,9 @@ class CalendarData:
             review=post.review_note,
             movable=not any(d.state in GONE for d in post.deliveries),
             pinned=post.pin_key_date_id is not None,
+            zone_name=post.tz,
+            own=own,
+            calendar_zone=self.zone_name,
         )
 
     def load(self, first: date, last: date, filters: Filters) -> dict[date, list[Chip]]:

@@ -20,6 +20,7 @@ from ui.calendar.canvas import (
     Slot,
 )
 from ui.calendar.data import month_grid
+from ui.calendar.dates import short_day
 
 HEADER = 22
 DAY_LABEL = 18
@@ -133,7 +134,7 @@ class MonthView(ChipCanvas):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(cell)
             in_month = day.month == self.month.month
-            label = str(day.day) if day.day != 1 else f"{day.day} {_month_short(day)}"
+            label = str(day.day) if day.day != 1 else short_day(day)
             label_rect = QRectF(cell.left() + 6, cell.top() + 2, cell.width() - 12, DAY_LABEL)
             if day == self.today:
                 badge = QRectF(cell.left() + 3, cell.top() + 2, max(22, 10 + 7 * len(label)), 17)
@@ -160,11 +161,3 @@ class MonthView(ChipCanvas):
                         holiday, Qt.TextElideMode.ElideRight, int(holiday_rect.width())
                     ),
                 )
-
-
-def _month_short(day: date) -> str:
-    from babel.dates import format_date
-
-    from app.i18n import current_language
-
-    return format_date(day, "MMM", locale=current_language())

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, time
+from datetime import date, datetime, time
 
-from babel.dates import format_date
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from app.i18n import current_language
+from app.errors import ValidationError
+from app.timeutil import zone
 from ui import style
 from ui.calendar.canvas import (
     GRID_COLOUR,
@@ -21,6 +21,7 @@ from ui.calendar.canvas import (
     Slot,
 )
 from ui.calendar.data import Chip, week_days
+from ui.calendar.dates import day_header
 
 HEADER = 34
 GUTTER = 48
@@ -35,6 +36,8 @@ class WeekView(ChipCanvas):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.days = week_days(date.today())
+        #: The zone of the hour grid (the user's); its abbreviation heads the hour column.
+        self.zone_name = ""
         self.setMinimumSize(420, HEADER + 24 * HOUR_HEIGHT)
 
     def set_week(self, day: date) -> None:
@@ -140,9 +143,17 @@ class WeekView(ChipCanvas):
         painter.fillRect(QRectF(0, top, self.width(), HEADER), QColor("white"))
         painter.setPen(QPen(QColor(GRID_COLOUR), 1))
         painter.drawLine(QPointF(0, top + HEADER), QPointF(self.width(), top + HEADER))
+        abbreviation = zone_abbreviation(self.zone_name, self.days[0])
+        if abbreviation:
+            painter.setPen(QColor(style.MUTED_COLOUR))
+            painter.drawText(
+                QRectF(0, top, GUTTER - 6, HEADER),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                abbreviation,
+            )
         for col, day in enumerate(self.days):
             head = QRectF(GUTTER + col * width, top, width, HEADER)
-            label = format_date(day, "EEE d MMM", locale=current_language())
+            label = day_header(day)
             if day == self.today:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(QColor(TODAY_COLOUR))
@@ -153,3 +164,13 @@ class WeekView(ChipCanvas):
             else:
                 painter.setPen(QColor("#111827"))
             painter.drawText(head, Qt.AlignmentFlag.AlignCenter, label)
+
+
+def zone_abbreviation(zone_name: str, day: date) -> str:
+    """Short name of ``zone_name`` at noon on ``day`` ("CET", "CEST"; "" if unknown)."""
+    if not zone_name:
+        return ""
+    try:
+        return datetime.combine(day, time(12), tzinfo=zone(zone_name)).strftime("%Z")
+    except ValidationError:
+        return ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from babel.dates import format_date
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.errors import AppError
-from app.i18n import _, current_language, ngettext
+from app.i18n import _, ngettext
 from app.models import DeliveryState
 from app.services.reschedule import MovePlan
 from app.timeutil import local_to_utc, to_local
@@ -33,6 +32,7 @@ from ui.bridge import Bridge
 from ui.calendar.agenda import AgendaView
 from ui.calendar.canvas import ChipCanvas, Slot
 from ui.calendar.data import CalendarData, Chip, Filters, month_grid, week_days
+from ui.calendar.dates import month_title, week_title
 from ui.calendar.month import MonthView
 from ui.calendar.week import HOUR_HEIGHT, WeekView
 from ui.queue_model import network_label
@@ -293,6 +293,7 @@ class CalendarWidget(QWidget):
             return
         today = self.today()
         if self.view == WEEK:
+            self.week_view.zone_name = self.data.zone_name
             self.week_view.set_week(self.anchor)
             self.week_view.set_data(self.chips, holidays, today)
         elif self.view == AGENDA:
@@ -304,14 +305,11 @@ class CalendarWidget(QWidget):
         self._selection_changed()
 
     def _period_text(self) -> str:
-        lang = current_language()
+        """The title over the view: the week's range or the month, in the interface language."""
         if self.view == WEEK:
             days = week_days(self.anchor)
-            first = format_date(days[0], "d MMM", locale=lang)
-            last = format_date(days[-1], "d MMM y", locale=lang)
-            return f"{first} – {last}"
-        text = format_date(self.anchor, "LLLL y", locale=lang)
-        return text[:1].upper() + text[1:]
+            return week_title(days[0], days[-1])
+        return month_title(self.anchor)
 
     # -- selection and moves ---------------------------------------------------------
     def canvas(self) -> ChipCanvas | None:
@@ -364,7 +362,12 @@ class CalendarWidget(QWidget):
 
     def on_dropped(self, post_ids: list[int], dragged_id: int, slot: Slot) -> MovePlan | None:
         """Move dropped posts: one post to the slot's day (and time); several by the days
-        between the dragged chip and the slot. Returns the applied plan (None if refused)."""
+        between the dragged chip and the slot. Returns the applied plan (None if refused).
+
+        Slots are in the user's zone. A week-grid time is converted to the post's own
+        zone; a post of another zone dropped on a day moves by whole days, keeping its
+        own wall-clock time (like "Move…" by days).
+        """
         dragged = self._chip(dragged_id)
         if dragged is None:
             return None
@@ -380,9 +383,11 @@ class CalendarWidget(QWidget):
                     return None
                 target = to_local(instant, post.tz).replace(tzinfo=None)
             plan = service.to_local(dragged_id, target)
-        elif len(post_ids) == 1:
+        elif len(post_ids) == 1 and dragged.zone_name in ("", self.data.zone_name):
             plan = service.to_date(post_ids, slot.day)
         else:
+            # By days: each post keeps its wall-clock time in its own zone (as Move… does),
+            # counted from the day the dragged chip shows in the user's zone.
             delta = (slot.day - dragged.day).days
             if delta == 0:
                 return None
