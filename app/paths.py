@@ -23,13 +23,6 @@ def db_path() -> Path:
     return home() / "pregonero.sqlite3"
 
 
-def media_dir() -> Path:
-    """Where Pregonero keeps its own copy of every attached media file."""
-    path = home() / "media"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def log_dir() -> Path:
     """Folder of the rotating log file (under the data folder when ``PREGONERO_HOME`` is set)."""
     if os.environ.get("PREGONERO_HOME"):

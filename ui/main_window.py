@@ -51,21 +51,6 @@ S = DeliveryState
 RELOAD_DELAY_MS = 120
 
 
-def NO_TEXT() -> str:  # noqa: N802 - a translated constant
-    """Shown for a post without text."""
-    return _("No text")
-
-
-def LINK_LABEL() -> str:  # noqa: N802 - a translated constant
-    """Label before a post's link."""
-    return _("Link:")
-
-
-def NO_ALT() -> str:  # noqa: N802 - a translated constant
-    """Shown for a photo without alt text."""
-    return _("No alt text: people using screen readers will miss it.")
-
-
 can_edit = PostService.can_edit
 can_publish_now = PostService.can_publish_now
 can_unschedule = PostService.can_unschedule
@@ -510,16 +495,17 @@ class MainWindow(QMainWindow):
         if when is not None:
             head += f" &nbsp;·&nbsp; {esc(meaning)} {esc(format_when(when, post.tz))}"
         parts = [f"<p>{head}</p>"]
+        no_text, link_label = esc(_("No text")), esc(_("Link:"))
+        no_alt = esc(_("No alt text: people using screen readers will miss it."))
         text = (
             esc(post.text).replace("\n", "<br>")
             if post.text.strip()
-            else f"<i style='color:{style.MUTED_COLOUR}'>{esc(NO_TEXT())}</i>"
+            else f"<i style='color:{style.MUTED_COLOUR}'>{no_text}</i>"
         )
         parts.append(f"<p>{text}</p>")
         if post.link:
             parts.append(
-                f"<p>{esc(LINK_LABEL())} <a href='{esc(post.link, quote=True)}'>"
-                f"{esc(post.link)}</a></p>"
+                f"<p>{link_label} <a href='{esc(post.link, quote=True)}'>{esc(post.link)}</a></p>"
             )
         if post.media:
             rows = []
@@ -528,7 +514,7 @@ class MainWindow(QMainWindow):
                 alt = (
                     esc(media.alt_text)
                     if media.alt_text
-                    else f"<span style='color:{style.ERROR_COLOUR}'>{esc(NO_ALT())}</span>"
+                    else f"<span style='color:{style.ERROR_COLOUR}'>{no_alt}</span>"
                 )
                 rows.append(
                     f"<tr><td width='64'><img src='{esc(url, quote=True)}' height='48'></td>"

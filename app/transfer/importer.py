@@ -53,7 +53,7 @@ MAX_LISTED = 10
 class ImportService:
     """Imports into ``store``. ``on_schedule_changed`` re-arms the scheduler after a commit.
 
-    ``media_dir`` is where photos are copied (default :func:`app.paths.media_dir`);
+    ``media_dir`` is where photos are copied (default: the store's ``media`` folder);
     ``fetcher`` downloads ``http(s)`` photos (default: a :class:`MediaFetcher` caching in
     ``<data>/cache/downloads``).
     """
