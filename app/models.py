@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from app.i18n import N_, _
 
@@ -96,6 +97,12 @@ class Account:
     status: str  # "ok" | "needs_reconnect"
     status_reason: str
     created_at: datetime
+    kind: str = ""  # "page" | "instagram" | "organization" | "member" | "user" | "channel"
+    picture_url: str = ""
+    token_expires_at: datetime | None = None  # None = does not expire / unknown
+    scopes: frozenset[str] = frozenset()  # permissions granted at sign-in
+    last_ok_at: datetime | None = None  # last successful call to the network
+    options: dict[str, Any] = field(default_factory=dict)  # per-account settings (JSON)
 
 
 @dataclass
@@ -113,6 +120,7 @@ class MediaFile:
     width: int | None
     height: int | None
     alt_text: str
+    network: str = ""  # "" = shared by every network; else only that network's variant
 
 
 @dataclass
@@ -131,6 +139,7 @@ class Delivery:
     permalink: str | None
     last_error: str
     updated_at: datetime
+    progress: dict[str, Any] = field(default_factory=dict)  # resumable work (JSON)
 
 
 @dataclass

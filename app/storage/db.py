@@ -130,6 +130,30 @@ MIGRATIONS: list[str] = [
     ALTER TABLE posts ADD COLUMN review_note TEXT NOT NULL DEFAULT '';
     CREATE INDEX posts_due ON posts(due_at);
     """,
+    # 5 (issues 3, 4, 5): accounts from a browser sign-in (kind, picture, token expiry,
+    # granted scopes, last good call, per-account options as JSON); resumable work of a
+    # delivery (container ids, upload session) as JSON; per-network variants of a post;
+    # media that belong to one network's variant only ('' = the post's shared media).
+    """
+    ALTER TABLE accounts ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+    ALTER TABLE accounts ADD COLUMN picture_url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE accounts ADD COLUMN token_expires_at TEXT;
+    ALTER TABLE accounts ADD COLUMN scopes TEXT NOT NULL DEFAULT '';
+    ALTER TABLE accounts ADD COLUMN last_ok_at TEXT;
+    ALTER TABLE accounts ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE deliveries ADD COLUMN progress TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE post_variants (
+        id INTEGER PRIMARY KEY,
+        post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+        network TEXT NOT NULL,
+        text TEXT,
+        link TEXT,
+        own_media INTEGER NOT NULL DEFAULT 0,
+        options TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (post_id, network)
+    );
+    ALTER TABLE media ADD COLUMN network TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,7 @@ writes the new state and an append-only ``delivery_events`` row together.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -53,7 +54,24 @@ def _account(row: dict[str, Any]) -> Account:
         status=row["status"],
         status_reason=row["status_reason"],
         created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
+        kind=row.get("kind") or "",
+        picture_url=row.get("picture_url") or "",
+        token_expires_at=_dt(row.get("token_expires_at")),
+        scopes=frozenset((row.get("scopes") or "").split()),
+        last_ok_at=_dt(row.get("last_ok_at")),
+        options=_json_dict(row.get("options")),
     )
+
+
+def _json_dict(value: object) -> dict[str, Any]:
+    """A JSON object column as a dict ({} when empty or unreadable)."""
+    if not isinstance(value, str) or not value:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def post_from_row(row: dict[str, Any]) -> Post:
@@ -78,7 +96,7 @@ def post_from_row(row: dict[str, Any]) -> Post:
 
 def media_from_row(row: dict[str, Any], media_dir: Path) -> MediaFile:
     """A MediaFile from its row, its path resolved inside ``media_dir``."""
-    media = MediaFile(**{k: row[k] for k in MediaFile.__dataclass_fields__})
+    media = MediaFile(**{k: row[k] for k in MediaFile.__dataclass_fields__ if k in row})
     stored = Path(media.path)
     if not stored.is_absolute():
         media.path = str(media_dir / stored)  # stored relative: the data folder can move
@@ -111,6 +129,7 @@ def delivery_from_row(row: dict[str, Any]) -> Delivery:
         permalink=row["permalink"],
         last_error=row["last_error"],
         updated_at=from_iso(row["updated_at"]),  # type: ignore[arg-type]
+        progress=_json_dict(row.get("progress")),
     )
 
 
