@@ -12,6 +12,7 @@ from app.networks.registry import create_client
 from app.secrets import CredentialStore
 from app.services.accounts import AccountService, ClientFactory
 from app.services.campaigns import CampaignService
+from app.services.handoff import HandOffService
 from app.services.pause import PauseService
 from app.services.posts import PostService
 from app.services.publishing import PublishingService
@@ -66,6 +67,13 @@ class AppContext:
             on_schedule_changed=self.schedule_changed,
         )
         self.campaigns = CampaignService(self.store, self.clock, self.listeners, self.reschedule)
+        # Native hand-off (issue 4): networks holding scheduled posts follow every change.
+        self.handoffs = HandOffService(self.publishing)
+        self.handoffs.on_schedule_changed = self.schedule_changed
+        self.publishing.handoffs = self.handoffs
+        self.posts.handoffs = self.handoffs
+        self.pause.handoffs = self.handoffs
+        self.reschedule.hand_off = self.handoffs
 
     def on_schedule_changed(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` whenever what is due when may have changed."""

@@ -9,9 +9,11 @@ retry, and only re-queued when the network shows no such post.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from app.clock import Clock
 from app.errors import (
@@ -23,17 +25,23 @@ from app.errors import (
     Rejected,
     Transient,
     UnknownOutcome,
+    ValidationError,
 )
 from app.events import PublishListener
 from app.i18n import _, ngettext
 from app.models import Delivery, DeliveryState, Post
-from app.networks.base import Network, Published
+from app.networks.base import Network, OutgoingPost, Progress, Published
+from app.networks.registry import network_class
 from app.services.accounts import AccountService
 from app.services.campaigns import rendered_outgoing
 from app.services.checking import CheckService, blocking
 from app.settings import PAUSED
 from app.storage.repository import Store
+from app.storage.variants import save_progress
 from app.timeutil import format_local
+
+if TYPE_CHECKING:
+    from app.services.handoff import HandOffService
 
 log = logging.getLogger(__name__)
 S = DeliveryState
@@ -61,6 +69,8 @@ class PublishingService:
         self.listener = listener
         self.grace_seconds = grace_seconds
         self.checks = CheckService(store, clock)
+        #: The native hand-off service (set by AppContext); None = no hand-offs.
+        self.handoffs: HandOffService | None = None
 
     def planned_at(self, delivery: Delivery) -> datetime | None:
         """When the user meant the delivery to go out: its post's time (aware UTC)."""
@@ -169,10 +179,11 @@ class PublishingService:
         account = self.store.get_account(delivery.account_id)
         try:
             client = self.accounts.client(account)
-            problems = client.validate(rendered_outgoing(self.store, post))
+            out = self.outgoing_for(delivery, post, account.network)
+            problems = client.validate(out)
             if problems:
                 raise Rejected("; ".join(p.message for p in problems))
-            result = client.publish(rendered_outgoing(self.store, post))
+            result = client.publish(out)
         except UnknownOutcome as exc:
             self._move(
                 delivery,
@@ -206,6 +217,90 @@ class PublishingService:
         self._published(delivery, result, "published")
         return S.PUBLISHED
 
+    def outgoing_for(self, delivery: Delivery, post: Post, network: str) -> OutgoingPost:
+        """What ``delivery`` sends: the post's ``network`` variant with placeholders filled,
+        its claim time, and its saved progress; ``progress.save()`` writes
+        ``deliveries.progress`` of this delivery at once (its own transaction)."""
+        out = rendered_outgoing(self.store, post, network)
+        delivery_id = delivery.id
+
+        def saver(data: dict[str, Any]) -> None:
+            save_progress(self.store, delivery_id, data)
+
+        return dataclasses.replace(
+            out, claimed_at=delivery.claimed_at, progress=Progress(delivery.progress, saver)
+        )
+
+    # -- preparing ahead -------------------------------------------------------------
+    def prepare_lead_seconds(self, delivery: Delivery) -> int:
+        """How long before its time the delivery's network wants :meth:`prepare` (seconds;
+        0 = nothing to prepare, also for an unknown account or network)."""
+        try:
+            key = self.store.get_account(delivery.account_id).network
+            return int(network_class(key).prepare_lead_seconds)
+        except (KeyError, ValidationError):
+            return 0
+
+    def prepare(self, delivery_id: int) -> bool | None:
+        """Do the slow part of a scheduled delivery ahead of its time (upload, container
+        processing); never publishes. Returns True when ready, False when it should be
+        tried again later (a temporary failure), None when there is nothing to do (not
+        scheduled any more, paused) or the delivery changed state: refused by the network
+        → ``failed`` now, with the network's message (the user sees it before its time);
+        token expired → ``blocked``. Never raises for network or credential problems.
+        """
+        delivery = self.store.get_delivery(delivery_id)
+        if delivery.state != S.SCHEDULED or self.store.get_setting(PAUSED.key):
+            return None
+        try:
+            post = self.store.get_post(delivery.post_id)
+        except KeyError:
+            return None
+        account = self.store.get_account(delivery.account_id)
+        label = account.network
+        try:
+            client = self.accounts.client(account)
+            label = client.label
+            out = self.outgoing_for(delivery, post, account.network)
+            problems = client.validate(out)
+            if problems:
+                raise Rejected("; ".join(p.message for p in problems), code="invalid")
+            ready = client.prepare(out)
+        except (AuthExpired, CredentialsError) as exc:
+            reason = (
+                str(exc) if isinstance(exc, CredentialsError) else (exc.user_message or str(exc))
+            )
+            self._move(
+                delivery,
+                S.BLOCKED,
+                "account needs reconnect",
+                expect={S.SCHEDULED},
+                detail=reason,
+                last_error=reason,
+            )
+            self.accounts.mark_needs_reconnect(account, reason)
+            return None
+        except Rejected as exc:
+            message = _("{network} refused it while getting it ready: {why}").format(
+                network=label, why=exc.user_message or exc
+            )
+            self._move(
+                delivery,
+                S.FAILED,
+                "refused while preparing",
+                expect={S.SCHEDULED},
+                detail=f"{exc.code} {exc}",
+                last_error=message,
+            )
+            return None
+        except (Transient, RateLimited, UnknownOutcome, NetworkError) as exc:
+            log.warning("preparing delivery %s: %s; will try again", delivery_id, exc)
+            return False
+        except Exception:  # noqa: BLE001 - a bug must not stop the scheduler
+            log.exception("preparing delivery %s failed unexpectedly", delivery_id)
+            return False
+        return bool(ready)
+
     def _recheck(self, delivery: Delivery, post: Post) -> DeliveryState | None:
         """The careful-publishing checks once more, just before sending (a date may have
         become past since scheduling). An error not overridden fails the claimed delivery
@@ -232,7 +327,10 @@ class PublishingService:
     def _published(self, delivery: Delivery, result: Published, reason: str) -> None:
         # The record keeps what went out (placeholders filled), not only the template.
         try:
-            sent = rendered_outgoing(self.store, self.store.get_post(delivery.post_id)).text
+            network = self.store.get_account(delivery.account_id).network
+            sent = rendered_outgoing(
+                self.store, self.store.get_post(delivery.post_id), network
+            ).text
         except KeyError:
             sent = ""
         self._move(
@@ -274,7 +372,8 @@ class PublishingService:
         since = (delivery.claimed_at or self.clock.now()) - timedelta(
             seconds=RECONCILE_SLACK_SECONDS
         )
-        return client.find_published(rendered_outgoing(self.store, post), since)
+        network = self.store.get_account(delivery.account_id).network
+        return client.find_published(self.outgoing_for(delivery, post, network), since)
 
     def _failed_attempt(self, delivery: Delivery, account_id: int, exc: Exception) -> DeliveryState:
         expect = {S.PUBLISHING, S.UNCONFIRMED}
@@ -375,6 +474,8 @@ class PublishingService:
         delivery = self.store.get_delivery(delivery_id)
         if delivery.state != S.UNCONFIRMED:
             return delivery.state
+        if self.handoffs is not None and self.handoffs.was_hand_off(delivery):
+            return self.handoffs.reconcile(delivery_id)
         post = self.store.get_post(delivery.post_id)
         account = self.store.get_account(delivery.account_id)
         try:
