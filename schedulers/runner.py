@@ -10,6 +10,14 @@ wall clock jumped (sleep, resume, clock change).
 
 Missed policy: a delivery found more than the grace window (seconds) after its
 due time is not published; it becomes ``missed`` and waits for the user.
+
+Preparing ahead: the sweep starts ``PublishingService.prepare`` for each scheduled
+delivery whose network has ``prepare_lead_seconds`` once its time is within that lead
+(also at start-up); a temporary failure is tried again every
+:data:`PREPARE_RETRY_SECONDS` until it is due; a refusal fails the delivery at once.
+Prepare and publish of one delivery never run together (same in-flight set).
+Native hand-off: the sweep hands off what entered a network's window and asks about
+handed-off posts past their time (``HandOffService.sweep``).
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ SWEEP_SECONDS = 5.0
 #: A wall-clock jump larger than this (seconds) between sweeps triggers a rescan.
 CLOCK_JUMP_SECONDS = 30.0
 WORKERS = 4
+#: Wait (seconds) before preparing a delivery again after a temporary failure.
+PREPARE_RETRY_SECONDS = 60.0
 #: How long :meth:`Runner.stop` waits for publishes in flight (seconds).
 STOP_TIMEOUT_SECONDS = 120.0
 
@@ -65,6 +75,10 @@ class Runner:
         self._last_wall = time.time()
         self._last_mono = time.monotonic()
         self._data_version = -1
+        #: delivery id -> (due_at, had progress) it was last prepared for.
+        self._prepared: dict[int, tuple[datetime | None, bool]] = {}
+        #: delivery id -> monotonic time before which preparing is not tried again.
+        self._prepare_wait: dict[int, float] = {}
         self.started = False
         ctx.on_schedule_changed(self.schedule_changed)
 
@@ -214,7 +228,72 @@ class Runner:
                 expect={DeliveryState.PUBLISHING},
             )
         self._reconcile_all()
+        self._prepare_ahead()
+        self._hand_off_sweep()
         self._wake()
+
+    # -- preparing ahead and native hand-off ----------------------------------------------
+    def _prepare_ahead(self) -> None:
+        """Start :meth:`PublishingService.prepare` for every scheduled delivery whose
+        network prepares ahead and whose time is within its lead (due − lead ≤ now)."""
+        if not self.started or not self.is_publisher:
+            return
+        now = self.ctx.clock.now()
+        mono = time.monotonic()
+        publishing = self.ctx.publishing
+        for delivery in self.ctx.store.deliveries_in({DeliveryState.SCHEDULED}):
+            lead = publishing.prepare_lead_seconds(delivery)
+            if lead <= 0 or delivery.due_at is None:
+                continue
+            if delivery.due_at - timedelta(seconds=lead) > now or delivery.due_at <= now:
+                continue  # not yet inside its lead, or already due: publish does it all
+            if self._prepared.get(delivery.id) == (delivery.due_at, bool(delivery.progress)):
+                continue
+            if self._prepare_wait.get(delivery.id, 0.0) > mono:
+                continue
+            with self._mutex:
+                if delivery.id in self._in_flight:
+                    continue
+                self._in_flight.add(delivery.id)
+            try:
+                self._scheduler.add_job(
+                    self._prepare_one,
+                    args=[delivery.id],
+                    id=f"prepare-{delivery.id}",
+                    replace_existing=True,
+                )
+            except Exception:  # noqa: BLE001 - scheduler shutting down
+                with self._mutex:
+                    self._in_flight.discard(delivery.id)
+                return
+
+    def _prepare_one(self, delivery_id: int) -> None:
+        try:
+            if not self.is_publisher:
+                return
+            ready = self.ctx.publishing.prepare(delivery_id)
+            if ready is False:
+                self._prepare_wait[delivery_id] = time.monotonic() + PREPARE_RETRY_SECONDS
+            elif ready:
+                delivery = self.ctx.store.get_delivery(delivery_id)
+                self._prepared[delivery_id] = (delivery.due_at, bool(delivery.progress))
+                self._prepare_wait.pop(delivery_id, None)
+        except Exception:  # noqa: BLE001 - logged; the delivery keeps its state
+            log.exception("preparing delivery %s failed unexpectedly", delivery_id)
+            self._prepare_wait[delivery_id] = time.monotonic() + PREPARE_RETRY_SECONDS
+        finally:
+            with self._mutex:
+                self._in_flight.discard(delivery_id)
+            self._arm()
+
+    def _hand_off_sweep(self) -> None:
+        handoffs = getattr(self.ctx, "handoffs", None)
+        if handoffs is None or not self.is_publisher:
+            return
+        try:
+            handoffs.sweep()
+        except Exception:  # noqa: BLE001 - logged; the next sweep tries again
+            log.exception("hand-off sweep failed")
 
     def _reconcile_all(self) -> None:
         for delivery in self.ctx.publishing.unconfirmed():
@@ -242,6 +321,8 @@ class Runner:
             self._startup_scan()
             return
         self._reconcile_all()
+        self._prepare_ahead()
+        self._hand_off_sweep()
         if changed:
             self._arm()
 
