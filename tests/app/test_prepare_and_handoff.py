@@ -340,3 +340,26 @@ def test_one_target_handed_off_another_published_here(ctx: AppContext) -> None:
     facebook = [d for d in ctx.posts.get(post.id).deliveries if d.account_id == accounts[1]][0]
     assert ctx.publishing.publish(facebook.id) == S.FAILED
     assert ctx.store.get_delivery(post.deliveries[0].id).state in (S.HANDED_OFF,)
+
+
+def test_cli_switches_native_hand_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app import cli, paths
+
+    db = tmp_path / "cli.sqlite3"
+    monkeypatch.setattr(paths, "db_path", lambda: db)
+    monkeypatch.setitem(registry.NETWORKS, HandOffStub.key, HandOffStub)
+    monkeypatch.setattr("app.context.create_client", stub_factory)
+    setup = AppContext(db, client_factory=stub_factory)
+    setup.accounts.connect("stubhand", name="Hand", remote_id="222", token="tok")
+    setup.accounts.connect("facebook", name="Empleo", remote_id="333", token="tok")
+    setup.close()
+    assert cli.main(["handoff", "Hand", "on"]) == 0
+    assert cli.main(["handoff", "Hand"]) == 0
+    assert "on" in capsys.readouterr().out
+    assert cli.main(["handoff", "Empleo", "on"]) == 1
+    check = AppContext(db)
+    assert check.handoffs.enabled(check.accounts.by_name("Hand"))
+    assert not check.handoffs.enabled(check.accounts.by_name("Empleo"))
+    check.close()
