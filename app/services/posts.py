@@ -398,6 +398,39 @@ class PostService:
         self.set_variant_options(post_id, network, options)
         return options
 
+    def save_variant(
+        self,
+        post_id: int,
+        network: str,
+        *,
+        text: str | None,
+        link: str | None,
+        own_media: bool,
+        options: PostOptions,
+    ) -> None:
+        """Save a whole variant in one go (the composer's tab): ``text``/``link`` None =
+        the main post's; ``own_media`` uses the variant's own media; ``options`` as in
+        :meth:`set_variant_options` (a thumbnail outside Pregonero's folder is copied in).
+        Networks holding the post are updated once. Raises ValidationError."""
+        network_class(network)
+        post = self._editable(post_id)
+        thumb = options.thumbnail
+        if thumb is not None and not _inside(thumb, self.store.media_dir):
+            info = inspect_image(thumb)
+            stored, _digest = store_copy(thumb, self.store.media_dir, info)
+            options = dataclasses.replace(options, thumbnail=stored)
+        variant_store.save_variant(
+            self.store,
+            post_id,
+            network,
+            now=self.clock.now(),
+            text=text,
+            link=None if link is None else link.strip(),
+            own_media=own_media,
+            options=options_to_json(options, self.store.media_dir),
+        )
+        self._content_changed(post)
+
     def reset_variant(self, post_id: int, network: str) -> None:
         """Forget ``network``'s variant: it goes out as the main post again."""
         post = self._editable(post_id)
