@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -34,8 +35,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from app import paths
 from app.backup import latest_backup_time, make_backup
 from app.context import AppContext
-from app.errors import StorageError
+from app.errors import StorageError, ValidationError
 from app.models import DeliveryState
+from app.networks.registry import network_class
 from schedulers.lock import PublisherLock
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,9 @@ class Runner:
         """Take the lock if free, scan for overdue posts and arm the wake-up job."""
         self._scheduler.start()
         self.started = True
+        handoffs = getattr(self.ctx, "handoffs", None)
+        if handoffs is not None:
+            handoffs.submit = self._submit_hand_off  # the window never waits for an upload
         if self.lock.try_acquire():
             log.info("this process publishes")
         else:
@@ -119,6 +124,9 @@ class Runner:
         ``keep_lock``: go on holding the publisher lock, so that no other process starts
         publishing (e.g. while a backup is restored); :meth:`start` can be called again.
         """
+        handoffs = getattr(self.ctx, "handoffs", None)
+        if handoffs is not None and handoffs.submit == self._submit_hand_off:
+            handoffs.submit = None
         if self.started:
             # Never shutdown(wait=True): APScheduler 3 holds its job-store lock while it
             # waits for running jobs, and a running job that re-arms the wake-up job
@@ -240,9 +248,16 @@ class Runner:
             return
         now = self.ctx.clock.now()
         mono = time.monotonic()
-        publishing = self.ctx.publishing
+        leads: dict[int, int] = {}
+        for account in self.ctx.store.list_accounts():
+            try:
+                leads[account.id] = int(network_class(account.network).prepare_lead_seconds)
+            except ValidationError:
+                continue
+        if not any(leads.values()):
+            return
         for delivery in self.ctx.store.deliveries_in({DeliveryState.SCHEDULED}):
-            lead = publishing.prepare_lead_seconds(delivery)
+            lead = leads.get(delivery.account_id, 0)
             if lead <= 0 or delivery.due_at is None:
                 continue
             if delivery.due_at - timedelta(seconds=lead) > now or delivery.due_at <= now:
@@ -287,13 +302,46 @@ class Runner:
             self._arm()
 
     def _hand_off_sweep(self) -> None:
+        """Hand off (in workers) what entered its window; ask about past ones."""
         handoffs = getattr(self.ctx, "handoffs", None)
-        if handoffs is None or not self.is_publisher:
+        if handoffs is None or not self.is_publisher or not self.started:
             return
         try:
-            handoffs.sweep()
+            for delivery_id in handoffs.to_hand_off():
+                self._submit(delivery_id, handoffs.hand_off, "handoff")
+            for delivery_id in handoffs.to_ask():
+                self._submit(delivery_id, handoffs.check_status, "status")
         except Exception:  # noqa: BLE001 - logged; the next sweep tries again
             log.exception("hand-off sweep failed")
+
+    def _submit_hand_off(self, delivery_id: int) -> None:
+        handoffs = getattr(self.ctx, "handoffs", None)
+        if handoffs is not None:
+            self._submit(delivery_id, handoffs.hand_off, "handoff")
+
+    def _submit(self, delivery_id: int, work: Callable[[int], object], name: str) -> None:
+        """Run ``work(delivery_id)`` in a worker unless that delivery is busy already."""
+        with self._mutex:
+            if delivery_id in self._in_flight:
+                return
+            self._in_flight.add(delivery_id)
+
+        def job() -> None:
+            try:
+                if self.is_publisher:
+                    work(delivery_id)
+            except Exception:  # noqa: BLE001 - logged; the delivery keeps its state
+                log.exception("%s of delivery %s failed unexpectedly", name, delivery_id)
+            finally:
+                with self._mutex:
+                    self._in_flight.discard(delivery_id)
+                self._arm()
+
+        try:
+            self._scheduler.add_job(job, id=f"{name}-{delivery_id}", replace_existing=True)
+        except Exception:  # noqa: BLE001 - scheduler shutting down
+            with self._mutex:
+                self._in_flight.discard(delivery_id)
 
     def _reconcile_all(self) -> None:
         for delivery in self.ctx.publishing.unconfirmed():

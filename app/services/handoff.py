@@ -22,6 +22,7 @@ window → a warning, and it keeps checking; gone from the network → ``failed`
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from app.errors import (
@@ -84,6 +85,8 @@ class HandOffService:
         self._asked_at: dict[int, datetime] = {}
         #: delivery ids already warned about being late on the network.
         self._warned: set[int] = set()
+        #: Set by the runner: ``submit(delivery_id)`` hands off in a worker; None = inline.
+        self.submit: Callable[[int], None] | None = None
 
     # -- the account option ----------------------------------------------------------
     @staticmethod
@@ -154,47 +157,89 @@ class HandOffService:
 
     # -- sweeping ----------------------------------------------------------------------
     def consider(self, post_id: int) -> None:
-        """Hand off now the post's scheduled deliveries that can be (after scheduling)."""
+        """Hand off the post's scheduled deliveries that can be (after scheduling): through
+        :attr:`submit` when the runner set it (in the background, so the window never
+        waits for an upload), else right here."""
         try:
             post = self.store.get_post(post_id)
         except KeyError:
             return
+        handing = self._handing_accounts()
         for delivery in post.deliveries:
-            if delivery.state == S.SCHEDULED:
-                self._maybe_hand_off(delivery)
+            if delivery.state == S.SCHEDULED and self._due_for_hand_off(delivery, handing):
+                self._run(delivery.id)
 
-    def sweep(self) -> None:
-        """Hand off what entered its window; ask about handed-off posts past their time;
-        settle unconfirmed hand-offs. Called by the runner's periodic sweep."""
-        if self.store.get_setting(PAUSED.key):
+    def _run(self, delivery_id: int) -> None:
+        if self.submit is not None:
+            self.submit(delivery_id)
             return
-        for delivery in self.store.deliveries_in({S.SCHEDULED}):
-            self._maybe_hand_off(delivery)
-        now = self.clock.now()
-        for delivery in self.store.deliveries_in({S.HANDED_OFF}):
-            if delivery.due_at is None or now < delivery.due_at:
+        try:
+            self.hand_off(delivery_id)
+        except Exception:  # noqa: BLE001 - the delivery keeps its state; logged
+            log.exception("hand-off of delivery %s failed unexpectedly", delivery_id)
+
+    def _handing_accounts(self) -> dict[int, type[Network]]:
+        """``{account id: network class}`` of accounts with hand-off on, where it works."""
+        found: dict[int, type[Network]] = {}
+        for account in self.store.list_accounts():
+            if not self.enabled(account):
                 continue
+            try:
+                cls = network_class(account.network)
+            except ValidationError:
+                continue
+            if cls.supports_handoff:
+                found[account.id] = cls
+        return found
+
+    def _due_for_hand_off(self, delivery: Delivery, handing: dict[int, type[Network]]) -> bool:
+        cls = handing.get(delivery.account_id)
+        now = self.clock.now()
+        if cls is None or not self.in_window(cls, delivery.due_at, now):
+            return False
+        wait = self._not_before.get(delivery.id)
+        return wait is None or now >= wait
+
+    def to_hand_off(self) -> list[int]:
+        """Ids of scheduled deliveries to hand off now (inside their window, hand-off on,
+        not waiting after a failed try). Empty while the crisis pause is on."""
+        if self.store.get_setting(PAUSED.key):
+            return []
+        handing = self._handing_accounts()
+        if not handing:
+            return []
+        return [
+            d.id
+            for d in self.store.deliveries_in({S.SCHEDULED})
+            if self._due_for_hand_off(d, handing)
+        ]
+
+    def to_ask(self) -> list[int]:
+        """Ids of handed-off deliveries past their time not asked about for
+        :data:`STATUS_EVERY_SECONDS` (each is marked asked now)."""
+        now = self.clock.now()
+        ids = []
+        for delivery in self.store.deliveries_in({S.HANDED_OFF}, due_before=now):
             asked = self._asked_at.get(delivery.id)
             if asked is not None and (now - asked).total_seconds() < STATUS_EVERY_SECONDS:
                 continue
             self._asked_at[delivery.id] = now
-            try:
-                self.check_status(delivery.id)
-            except Exception:  # noqa: BLE001 - one bad delivery must not stop the sweep
-                log.exception("hand-off status of delivery %s failed", delivery.id)
+            ids.append(delivery.id)
+        return ids
 
-    def _maybe_hand_off(self, delivery: Delivery) -> None:
-        cls = self.client_class(delivery)
-        now = self.clock.now()
-        if cls is None or not self.in_window(cls, delivery.due_at, now):
-            return
-        wait = self._not_before.get(delivery.id)
-        if wait is not None and now < wait:
-            return
-        try:
-            self.hand_off(delivery.id)
-        except Exception:  # noqa: BLE001 - the delivery keeps its state; logged
-            log.exception("hand-off of delivery %s failed unexpectedly", delivery.id)
+    def sweep(self) -> None:
+        """Hand off what entered its window and ask about handed-off posts past their
+        time, here and now (the runner does the same in its workers)."""
+        for delivery_id in self.to_hand_off():
+            try:
+                self.hand_off(delivery_id)
+            except Exception:  # noqa: BLE001 - one bad delivery must not stop the sweep
+                log.exception("hand-off of delivery %s failed unexpectedly", delivery_id)
+        for delivery_id in self.to_ask():
+            try:
+                self.check_status(delivery_id)
+            except Exception:  # noqa: BLE001 - one bad delivery must not stop the sweep
+                log.exception("hand-off status of delivery %s failed", delivery_id)
 
     # -- handing off ---------------------------------------------------------------------
     def hand_off(self, delivery_id: int) -> DeliveryState:

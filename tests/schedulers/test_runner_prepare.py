@@ -90,3 +90,17 @@ def test_sweep_hands_off_and_settles_after_the_time(ctx: AppContext, tmp_path: P
             runner.stop()
     finally:
         HandOffStub.handoff_min_seconds = 600
+
+
+def test_scheduling_while_running_hands_off_in_a_worker(ctx: AppContext, tmp_path: Path) -> None:
+    ctx.handoffs.set_enabled(ctx.accounts.by_name("Hand").id, True)
+    runner = Runner(ctx, sweep_seconds=0.2, lock=PublisherLock(tmp_path / "lock"))
+    runner.start()
+    try:
+        assert ctx.handoffs.submit is not None
+        delivery_id = add(ctx, "Hand", "mano", 3600)
+        assert wait_for(lambda: ctx.store.get_delivery(delivery_id).state == S.HANDED_OFF)
+        assert HandOffStub.calls.count("hand_off") == 1
+    finally:
+        runner.stop()
+    assert ctx.handoffs.submit is None
