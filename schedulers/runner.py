@@ -36,7 +36,7 @@ from app import paths
 from app.backup import latest_backup_time, make_backup
 from app.context import AppContext
 from app.errors import StorageError, ValidationError
-from app.models import DeliveryState
+from app.models import Delivery, DeliveryState
 from app.networks.registry import network_class
 from schedulers.lock import PublisherLock
 
@@ -46,6 +46,8 @@ SWEEP_SECONDS = 5.0
 #: A wall-clock jump larger than this (seconds) between sweeps triggers a rescan.
 CLOCK_JUMP_SECONDS = 30.0
 WORKERS = 4
+#: Longest prepare lead considered (seconds): deliveries due later are not looked at.
+MAX_LEAD_SECONDS = 24 * 3600
 #: Wait (seconds) before preparing a delivery again after a temporary failure.
 PREPARE_RETRY_SECONDS = 60.0
 #: How long :meth:`Runner.stop` waits for publishes in flight (seconds).
@@ -81,6 +83,8 @@ class Runner:
         self._prepared: dict[int, tuple[datetime | None, bool]] = {}
         #: delivery id -> monotonic time before which preparing is not tried again.
         self._prepare_wait: dict[int, float] = {}
+        #: delivery id -> (monotonic expiry, prepare lead in seconds).
+        self._leads: dict[int, tuple[float, int]] = {}
         self.started = False
         ctx.on_schedule_changed(self.schedule_changed)
 
@@ -256,10 +260,11 @@ class Runner:
                 continue
         if not any(leads.values()):
             return
-        for delivery in self.ctx.store.deliveries_in({DeliveryState.SCHEDULED}):
-            lead = leads.get(delivery.account_id, 0)
-            if lead <= 0 or delivery.due_at is None:
+        horizon = now + timedelta(seconds=MAX_LEAD_SECONDS)
+        for delivery in self.ctx.store.deliveries_in({DeliveryState.SCHEDULED}, due_before=horizon):
+            if leads.get(delivery.account_id, 0) <= 0 or delivery.due_at is None:
                 continue
+            lead = self._lead(delivery, mono)
             if delivery.due_at - timedelta(seconds=lead) > now or delivery.due_at <= now:
                 continue  # not yet inside its lead, or already due: publish does it all
             if self._prepared.get(delivery.id) == (delivery.due_at, bool(delivery.progress)):
@@ -281,6 +286,15 @@ class Runner:
                 with self._mutex:
                     self._in_flight.discard(delivery.id)
                 return
+
+    def _lead(self, delivery: Delivery, mono: float) -> int:
+        """The delivery's prepare lead (seconds), asked again at most once a minute."""
+        cached = self._leads.get(delivery.id)
+        if cached is not None and cached[0] > mono:
+            return cached[1]
+        lead = self.ctx.publishing.prepare_lead_seconds(delivery)
+        self._leads[delivery.id] = (mono + 60.0, lead)
+        return lead
 
     def _prepare_one(self, delivery_id: int) -> None:
         try:

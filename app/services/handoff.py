@@ -278,7 +278,7 @@ class HandOffService:
         account = self.store.get_account(delivery.account_id)
         label = cls.label
         try:
-            client = self.accounts.client(account)
+            client = self.publishing.client_for(account)
             out = pub.outgoing_for(delivery, post, account.network)
             problems = client.validate(out)
             if problems:
@@ -380,7 +380,7 @@ class HandOffService:
             return delivery.state
         label = account.network
         try:
-            client = self.accounts.client(account)
+            client = self.publishing.client_for(account)
             label = client.label
             since = (delivery.claimed_at or self.clock.now()) - timedelta(
                 seconds=RECONCILE_SLACK_SECONDS
@@ -415,7 +415,7 @@ class HandOffService:
         account = self.store.get_account(delivery.account_id)
         label = account.network
         try:
-            client = self.accounts.client(account)
+            client = self.publishing.client_for(account)
             label = client.label
             live = client.hand_off_status(delivery.remote_id)
         except Rejected as exc:
@@ -485,7 +485,7 @@ class HandOffService:
     def _client_for(self, delivery: Delivery) -> tuple[Network, Post, Account]:
         post = self.store.get_post(delivery.post_id)
         account = self.store.get_account(delivery.account_id)
-        return self.accounts.client(account), post, account
+        return self.publishing.client_for(account), post, account
 
     def _refused(self, label: str, exc: Exception) -> ValidationError:
         why = getattr(exc, "user_message", "") or str(exc)

@@ -29,7 +29,7 @@ from app.errors import (
 )
 from app.events import PublishListener
 from app.i18n import _, ngettext
-from app.models import Delivery, DeliveryState, Post
+from app.models import Account, Delivery, DeliveryState, Post
 from app.networks.base import Network, OutgoingPost, Progress, Published
 from app.networks.registry import network_class
 from app.services.accounts import AccountService
@@ -178,7 +178,7 @@ class PublishingService:
             return failed
         account = self.store.get_account(delivery.account_id)
         try:
-            client = self.accounts.client(account)
+            client = self.client_for(account)
             out = self.outgoing_for(delivery, post, account.network)
             problems = client.validate(out)
             if problems:
@@ -231,15 +231,32 @@ class PublishingService:
             out, claimed_at=delivery.claimed_at, progress=Progress(delivery.progress, saver)
         )
 
+    def client_for(self, account: Account) -> Network:
+        """The network client of ``account`` for publishing, preparing and hand-offs: the
+        one place to configure clients (integration hook, e.g. Instagram's media host).
+        Raises CredentialsError when the token is missing from the keyring."""
+        return self.accounts.client(account)
+
     # -- preparing ahead -------------------------------------------------------------
     def prepare_lead_seconds(self, delivery: Delivery) -> int:
         """How long before its time the delivery's network wants :meth:`prepare` (seconds;
-        0 = nothing to prepare, also for an unknown account or network)."""
+        0 = nothing to prepare, also for an unknown account or network). A client class
+        with a ``lead_seconds_for(post)`` classmethod (Instagram: longer for videos) is
+        asked about this delivery's post."""
         try:
-            key = self.store.get_account(delivery.account_id).network
-            return int(network_class(key).prepare_lead_seconds)
+            account = self.store.get_account(delivery.account_id)
+            cls = network_class(account.network)
         except (KeyError, ValidationError):
             return 0
+        lead = int(cls.prepare_lead_seconds)
+        per_post = getattr(cls, "lead_seconds_for", None)
+        if lead > 0 and callable(per_post):
+            try:
+                post = self.store.get_post(delivery.post_id)
+                lead = int(per_post(self.outgoing_for(delivery, post, account.network)))
+            except Exception:  # noqa: BLE001 - fall back to the class's lead
+                log.exception("lead time of delivery %s", delivery.id)
+        return lead
 
     def prepare(self, delivery_id: int) -> bool | None:
         """Do the slow part of a scheduled delivery ahead of its time (upload, container
@@ -259,7 +276,7 @@ class PublishingService:
         account = self.store.get_account(delivery.account_id)
         label = account.network
         try:
-            client = self.accounts.client(account)
+            client = self.client_for(account)
             label = client.label
             out = self.outgoing_for(delivery, post, account.network)
             problems = client.validate(out)
@@ -479,7 +496,7 @@ class PublishingService:
         post = self.store.get_post(delivery.post_id)
         account = self.store.get_account(delivery.account_id)
         try:
-            client = self.accounts.client(account)
+            client = self.client_for(account)
             found = self._find(client, post, delivery)
         except UnknownOutcome as exc:
             # The network cannot say for sure: never guess, the user decides.

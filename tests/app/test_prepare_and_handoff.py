@@ -363,3 +363,18 @@ def test_cli_switches_native_hand_off(
     assert check.handoffs.enabled(check.accounts.by_name("Hand"))
     assert not check.handoffs.enabled(check.accounts.by_name("Empleo"))
     check.close()
+
+
+def test_lead_per_post_when_the_network_says_so(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lead_seconds_for(cls: type, post: object) -> int:
+        return 2700 if "vídeo" in getattr(post, "text", "") else 900
+
+    monkeypatch.setattr(
+        PrepareStub, "lead_seconds_for", classmethod(lead_seconds_for), raising=False
+    )
+    video = schedule(ctx, "Insta", "Un vídeo")
+    photo = schedule(ctx, "Insta", "Una foto")
+    assert ctx.publishing.prepare_lead_seconds(ctx.store.get_delivery(video)) == 2700
+    assert ctx.publishing.prepare_lead_seconds(ctx.store.get_delivery(photo)) == 900

@@ -237,3 +237,22 @@ def test_queue_says_the_network_holds_it(ctx: AppContext, accounts: dict[str, Ac
     model.set_posts([ctx.posts.get(post_id)], {a.id: a for a in accounts.values()})
     tip = model.data(model.index(0, QueueModel.STATE), 3)  # ToolTipRole
     assert "Handed off to Facebook: it goes out even if this computer is off." in tip
+
+
+def test_hand_off_option_checkbox(
+    qtbot: QtBot, ctx: AppContext, accounts: dict[str, Account], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.handoff_option import HandOffOption
+
+    monkeypatch.setattr(StubFacebook, "supports_handoff", False, raising=False)
+    monkeypatch.setattr(YouTubeLike, "supports_handoff", True, raising=False)
+    option = HandOffOption(ctx, accounts["youtube"])
+    qtbot.addWidget(option)
+    assert not option.isHidden() and not option.box.isChecked()
+    option.box.setChecked(True)
+    assert ctx.handoffs.enabled(ctx.accounts.by_name("Canal"))
+    option.box.setChecked(False)
+    assert not ctx.handoffs.enabled(ctx.accounts.by_name("Canal"))
+    hidden = HandOffOption(ctx, accounts["facebook"])  # this stand-in cannot hold posts
+    qtbot.addWidget(hidden)
+    assert hidden.isHidden()
