@@ -163,7 +163,8 @@ class QueueModel(QAbstractTableModel):
             line = f"{name}: {d.state.label}"
             if d.state == S.HANDED_OFF:
                 line += "\n" + handed_off_label(network_label(account.network) if account else "")
-            if d.last_error and (d.state in PROBLEMS or d.state in (S.SCHEDULED, S.HANDED_OFF)):
+            shown = (S.SCHEDULED, S.HANDED_OFF, S.PUBLISHED)  # retries, hand-off, warnings
+            if d.last_error and (d.state in PROBLEMS or d.state in shown):
                 line += f"\n{d.last_error}"
             tips.append(line)
         permalink, link_text = "", ""

@@ -37,12 +37,12 @@ from app.errors import (
 )
 from app.i18n import _
 from app.models import Account, Delivery, DeliveryState, Post
-from app.networks.base import Network
+from app.networks.base import Network, Published
 from app.networks.registry import network_class
 from app.services.checking import blocking
 from app.services.publishing import RECONCILE_SLACK_SECONDS, PublishingService
 from app.settings import PAUSED
-from app.storage.variants import set_account_option
+from app.storage.variants import clear_progress, set_account_option
 from app.timeutil import format_local
 
 log = logging.getLogger(__name__)
@@ -261,8 +261,8 @@ class HandOffService:
             post = self.store.get_post(delivery.post_id)
         except KeyError:
             return delivery.state
-        if self._check_errors(post, due):
-            # Published from here at its time, where the checks run again and say why.
+        if self._check_errors(post, due) or not self._can_hand_off(delivery, post, due):
+            # Published from here at its time (where the checks run again and say why).
             self._not_before[delivery.id] = due
             return S.SCHEDULED
         if not pub._move(
@@ -305,6 +305,25 @@ class HandOffService:
         self._handed_off(delivery, result.remote_id, result.permalink, label, {S.PUBLISHING})
         return S.HANDED_OFF
 
+    def _can_hand_off(self, delivery: Delivery, post: Post, due: datetime) -> bool:
+        """The client's offline ``can_hand_off(post, due)`` where it has one (Facebook:
+        no videos or reels), else True."""
+        try:
+            account = self.store.get_account(delivery.account_id)
+            cls = network_class(account.network)
+        except (KeyError, ValidationError):
+            return False
+        check = getattr(cls, "can_hand_off", None)
+        if not callable(check):
+            return True
+        try:
+            client = self.publishing.client_for(account)
+            out = self.publishing.outgoing_for(delivery, post, account.network)
+            return bool(client.can_hand_off(out, due))  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - when unsure, publish from here
+            log.exception("can_hand_off of delivery %s", delivery.id)
+            return False
+
     def _check_errors(self, post: Post, due: datetime) -> bool:
         checks = self.publishing.checks
         try:
@@ -337,6 +356,7 @@ class HandOffService:
     def _back_here(
         self, delivery: Delivery, label: str, exc: Exception, retry_in: float
     ) -> DeliveryState:
+        clear_progress(self.store, delivery.id)  # nothing of the hand-off is kept
         if retry_in > 0:
             self._not_before[delivery.id] = self.clock.now() + timedelta(seconds=retry_in)
         self.publishing._move(
@@ -419,20 +439,24 @@ class HandOffService:
             label = client.label
             live = client.hand_off_status(delivery.remote_id)
         except Rejected as exc:
-            if exc.code != "handoff_gone":
+            if exc.code == "unsupported":
                 log.warning("hand-off status of %s: %s", delivery_id, exc)
                 return S.HANDED_OFF
+            gone = exc.code == "handoff_gone"
             self.publishing._move(
                 delivery,
                 S.FAILED,
-                "gone from the network",
+                "gone from the network" if gone else "refused by the network",
                 expect={S.HANDED_OFF},
-                detail=str(exc),
+                detail=f"{exc.code} {exc}",
                 last_error=_(
                     "{network} no longer has this post (it was deleted or refused there), so "
                     "it was not published. Schedule it again if it should still go out."
-                ).format(network=label),
+                ).format(network=label)
+                if gone
+                else (exc.user_message or str(exc)),
             )
+            self._forget(delivery.id)
             return S.FAILED
         except (NetworkError, CredentialsError) as exc:
             if isinstance(exc, AuthExpired):
@@ -440,6 +464,24 @@ class HandOffService:
             log.warning("hand-off status of %s: %s", delivery_id, exc)
             return S.HANDED_OFF
         if live is not None:
+            if live.extra.get("locked_private") == "1":
+                message = _(
+                    "{network} kept it private instead of publishing it at its time: it is on "
+                    "the account but nobody else can see it. Make it public there."
+                ).format(network=label)
+                self.publishing._move(
+                    delivery,
+                    S.FAILED,
+                    "kept private by the network",
+                    expect={S.HANDED_OFF},
+                    detail=live.remote_id,
+                    remote_id=live.remote_id or delivery.remote_id,
+                    permalink=live.permalink,
+                    last_error=message,
+                )
+                self._forget(delivery.id)
+                return S.FAILED
+            live = self._first_comment(client, delivery, live)
             self.publishing._move(
                 delivery,
                 S.PUBLISHED,
@@ -449,7 +491,7 @@ class HandOffService:
                 remote_id=live.remote_id or delivery.remote_id,
                 permalink=live.permalink,
                 published_at=self.clock.now(),
-                last_error="",
+                last_error=live.extra.get("first_comment_error", ""),
             )
             self._forget(delivery.id)
             return S.PUBLISHED
@@ -476,6 +518,24 @@ class HandOffService:
             self.listener.notice(message)
         return S.HANDED_OFF
 
+    def _first_comment(self, client: Network, delivery: Delivery, live: Published) -> Published:
+        """Post the first comment now that the network published the post, where the
+        client does that separately (Facebook's ``add_first_comment``)."""
+        add = getattr(client, "add_first_comment", None)
+        if not callable(add):
+            return live
+        try:
+            post = self.store.get_post(delivery.post_id)
+            account = self.store.get_account(delivery.account_id)
+            out = self.publishing.outgoing_for(delivery, post, account.network)
+            if not out.options.first_comment.strip():
+                return live
+            result = add(out, live)
+        except Exception:  # noqa: BLE001 - the post is live: never lose that
+            log.exception("first comment of delivery %s", delivery.id)
+            return live
+        return result if isinstance(result, Published) else live
+
     def _forget(self, delivery_id: int) -> None:
         self._asked_at.pop(delivery_id, None)
         self._warned.discard(delivery_id)
@@ -486,6 +546,15 @@ class HandOffService:
         post = self.store.get_post(delivery.post_id)
         account = self.store.get_account(delivery.account_id)
         return self.publishing.client_for(account), post, account
+
+    def _settle_if_live(self, delivery: Delivery, exc: Exception) -> None:
+        """The network says the post is already live (``handoff_live``): record it as
+        published (with its permalink) before telling the user it cannot change."""
+        if isinstance(exc, Rejected) and exc.code == "handoff_live":
+            try:
+                self.check_status(delivery.id)
+            except Exception:  # noqa: BLE001 - the next sweep settles it
+                log.exception("settling live hand-off %s", delivery.id)
 
     def _refused(self, label: str, exc: Exception) -> ValidationError:
         why = getattr(exc, "user_message", "") or str(exc)
@@ -532,7 +601,9 @@ class HandOffService:
                 return
             client.cancel_hand_off(delivery.remote_id)
         except (NetworkError, CredentialsError) as exc:
+            self._settle_if_live(delivery, exc)
             raise self._refused(label, exc) from None
+        clear_progress(self.store, delivery.id)
         self.publishing._move(
             delivery,
             S.SCHEDULED,
@@ -579,6 +650,10 @@ class HandOffService:
                 continue
             except (NetworkError, CredentialsError) as exc:
                 failure: Exception = exc
+            if isinstance(failure, Rejected) and failure.code == "handoff_live":
+                self._settle_if_live(delivery, failure)  # already out: nothing to update
+                self.listener.notice(str(failure.user_message or failure))
+                continue
             try:
                 client.cancel_hand_off(delivery.remote_id)
             except (NetworkError, CredentialsError) as exc:
@@ -597,17 +672,26 @@ class HandOffService:
                 )
                 self.listener.notice(message)
                 continue
-            self._not_before[delivery.id] = due
+            clear_progress(self.store, delivery.id)
+            # "handoff_replace": the network cannot change that part (Facebook: the link);
+            # the old copy is deleted and the new version handed off again.
+            replace = isinstance(failure, Rejected) and failure.code == "handoff_replace"
+            if not replace:
+                self._not_before[delivery.id] = due
             self.publishing._move(
                 delivery,
                 S.SCHEDULED,
-                "taken back from the network: could not update it there",
+                "replaced on the network"
+                if replace
+                else "taken back from the network: could not update it there",
                 expect={S.HANDED_OFF},
                 detail=str(failure),
                 remote_id=None,
                 permalink=None,
                 attempts=0,
             )
+            if replace:
+                self._run(delivery.id)
         self.on_schedule_changed()
 
     def withdraw(self, delivery: Delivery, to: DeliveryState, reason: str) -> bool:
@@ -626,6 +710,7 @@ class HandOffService:
                 label = client.label
                 client.cancel_hand_off(delivery.remote_id)
             except (KeyError, NetworkError, CredentialsError) as exc:
+                self._settle_if_live(delivery, exc)
                 raise ValidationError(
                     _(
                         "{network} holds this post and could not delete it: {why}. Nothing "
@@ -633,6 +718,7 @@ class HandOffService:
                     ).format(network=label, why=getattr(exc, "user_message", "") or exc),
                     code="handoff_cancel_failed",
                 ) from None
+        clear_progress(self.store, delivery.id)
         fields: dict[str, object] = {"remote_id": None, "permalink": None}
         if to == S.SCHEDULED:
             fields["attempts"] = 0

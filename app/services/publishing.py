@@ -52,6 +52,18 @@ BACKOFF_SECONDS = (30.0, 120.0, 300.0)
 RECONCILE_SLACK_SECONDS = 120.0
 
 
+def published_warning(result: Published) -> str:
+    """What the user should know about a post that did go out ("" = nothing): the first
+    comment failed (``extra["first_comment_error"]``, already in the user's language), or
+    the network kept a video private (``extra["locked_private"] == "1"``, YouTube)."""
+    if result.extra.get("locked_private") == "1":
+        return _(
+            "It was uploaded but the network kept it private: nobody else can see it yet. "
+            "Make it public on the network."
+        )
+    return result.extra.get("first_comment_error", "")
+
+
 class PublishingService:
     """Publishes due deliveries of ``store`` through the accounts' network clients."""
 
@@ -359,7 +371,7 @@ class PublishingService:
             remote_id=result.remote_id,
             permalink=result.permalink,
             published_at=self.clock.now(),
-            last_error="",
+            last_error=published_warning(result),
         )
 
     def _after_duplicate(

@@ -378,3 +378,73 @@ def test_lead_per_post_when_the_network_says_so(
     photo = schedule(ctx, "Insta", "Una foto")
     assert ctx.publishing.prepare_lead_seconds(ctx.store.get_delivery(video)) == 2700
     assert ctx.publishing.prepare_lead_seconds(ctx.store.get_delivery(photo)) == 900
+
+
+def test_changed_link_replaces_the_network_copy(ctx: AppContext) -> None:
+    enable(ctx)
+    delivery_id = schedule(ctx, "Hand")
+    post_id = ctx.store.get_delivery(delivery_id).post_id
+    HandOffStub.handoff_script = [Rejected("link", code="handoff_replace")]
+    ctx.posts.update_link(post_id, "https://empleo.example.es/nuevo")
+    delivery = ctx.store.get_delivery(delivery_id)
+    assert delivery.state == S.HANDED_OFF and delivery.remote_id == "h1"
+    assert HandOffStub.calls == ["hand_off", "update", "cancel", "hand_off"]
+    assert list(HandOffStub.held) == ["h1"]  # the old one deleted, the new one held
+
+
+def test_first_comment_posted_when_the_network_publishes(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.networks.base import OutgoingPost, Published
+
+    sent: list[str] = []
+
+    def add_first_comment(self: HandOffStub, post: OutgoingPost, live: Published) -> Published:
+        sent.append(post.options.first_comment)
+        return Published(live.remote_id, live.permalink, {"first_comment_error": "no comment"})
+
+    monkeypatch.setattr(HandOffStub, "add_first_comment", add_first_comment, raising=False)
+    enable(ctx)
+    delivery_id = schedule(ctx, "Hand")
+    post_id = ctx.store.get_delivery(delivery_id).post_id
+    ctx.posts.update_variant_options(post_id, "stubhand", first_comment="Más info")
+    HandOffStub.live.add("h1")
+    clock(ctx).advance(3600 + 5)
+    ctx.handoffs.sweep()
+    delivery = ctx.store.get_delivery(delivery_id)
+    assert delivery.state == S.PUBLISHED and sent == ["Más info"]
+    assert delivery.last_error == "no comment"
+
+
+def test_network_that_cannot_take_this_post_is_not_claimed(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        HandOffStub, "can_hand_off", lambda self, post, at: "vídeo" not in post.text, raising=False
+    )
+    enable(ctx)
+    delivery_id = schedule(ctx, "Hand", "Un vídeo")
+    assert ctx.store.get_delivery(delivery_id).state == S.SCHEDULED
+    assert "hand_off" not in HandOffStub.calls
+    assert [e.reason for e in ctx.store.events(delivery_id=delivery_id)][-1] != (
+        "claimed for hand-off"
+    )
+
+
+def test_kept_private_fails_with_an_explanation(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.networks.base import Published
+
+    enable(ctx)
+    delivery_id = schedule(ctx, "Hand")
+    monkeypatch.setattr(
+        HandOffStub,
+        "hand_off_status",
+        lambda self, rid: Published(rid, "https://hand.test/p", {"locked_private": "1"}),
+    )
+    clock(ctx).advance(3600 + 5)
+    ctx.handoffs.sweep()
+    delivery = ctx.store.get_delivery(delivery_id)
+    assert delivery.state == S.FAILED and "private" in delivery.last_error
+    assert delivery.permalink == "https://hand.test/p"

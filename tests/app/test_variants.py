@@ -268,3 +268,25 @@ def test_backup_keeps_variants(ctx: AppContext, tmp_path: Path) -> None:
     copy = Store(path)
     assert copy.get_post(post_id).variants["stubx"].text == "Copia"
     copy.close()
+
+
+def test_a_warning_about_a_published_post_is_kept(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        StubNetwork,
+        "publish",
+        lambda self, p: Published("r1", "https://p/r1", {"first_comment_error": "Sin comentario"}),
+    )
+    post = ctx.posts.create_scheduled(
+        text="Hola",
+        link=None,
+        media=[],
+        account_ids=[ctx.accounts.by_name("Empleo").id],
+        when=NOW + timedelta(minutes=30),
+        tz=TZ,
+    )
+    assert isinstance(ctx.clock, FixedClock)
+    ctx.clock.advance(1800)
+    assert ctx.publishing.publish(post.deliveries[0].id) == S.PUBLISHED
+    assert ctx.store.get_delivery(post.deliveries[0].id).last_error == "Sin comentario"
