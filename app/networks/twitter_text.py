@@ -80,7 +80,7 @@ SPECIAL_SHORT_CCTLDS = frozenset({"co", "tv"})
 """ccTLDs that count as a URL even as ``name.co`` without ``http://`` or a path."""
 
 _HOST_RE = re.compile(
-    r"(?P<scheme>https?://)?(?P<host>[\w\-]+(?:\.[\w\-]+)+)(?P<port>:\d{1,5})?",
+    r"(?P<scheme>https?://)?(?P<host>(?:[\w\-\u2190-\u2bff]+\.)+[\w\-]+)(?P<port>:\d{1,5})?",
     re.IGNORECASE,
 )
 _REST_RE = re.compile(r"[/?][^\s\"<>]*")
@@ -171,6 +171,9 @@ def extract_urls(text: str) -> list[UrlSpan]:
             continue
         if not has_scheme and before in _BAD_BEFORE_NO_SCHEME:
             continue
+        if not has_scheme and not m.group("host").isascii():
+            pos = start + 1  # look for an ASCII domain further in ("➡empleo.es/x")
+            continue
         rest_m = _REST_RE.match(text, end)
         rest = _trim_rest(rest_m.group(0), text[start:end]) if rest_m else ""
         if not _host_ok(m.group("host"), has_scheme, rest.startswith("/")):
@@ -257,6 +260,8 @@ def _original_index(text: str, normalized: str, n_index: int) -> int:
             hi = mid
         else:
             lo = mid + 1
+    while lo < len(text) and unicodedata.combining(text[lo]):
+        lo += 1  # never split a letter from its accents
     return lo
 
 
