@@ -89,6 +89,9 @@ MEDIA_EXPIRY_MARGIN = 300.0
 RECONCILE_SLACK = timedelta(minutes=2)
 RECONCILE_PAGE_SIZE = 100
 RECONCILE_MAX_PAGES = 3
+START_TIME_MARGIN = 30
+"""Seconds before now that a timeline ``start_time`` is at least (X wants it past)."""
+PREPARE_LEAD_SECONDS = 15 * 60
 DEFAULT_RATE_LIMIT_WAIT = 900.0  # one 15-minute window when the reset header is missing
 ALT_TEXT_MAX = 1000
 
@@ -560,6 +563,16 @@ class XAccount(Network):
 
     # ------------------------------------------------------------------ publishing
 
+    prepare_lead_seconds: ClassVar[int] = PREPARE_LEAD_SECONDS
+
+    def prepare(self, post: OutgoingPost) -> bool:
+        """Upload the media (and wait for video processing) ahead of ``due_at``, keeping
+        the media ids in ``post.progress`` (they live 24 h): :meth:`publish` then only
+        creates the posts. Resumes from ``progress``; True when ready."""
+        if post.media and not post.progress.data.get("x_parts"):
+            self._upload_all(post)
+        return True
+
     def publish(self, post: OutgoingPost) -> Published:
         """Publish ``post`` (and its thread) now; returns the first post's id and link.
 
@@ -585,7 +598,7 @@ class XAccount(Network):
         for index, text in enumerate(parts):
             if index < len(posted):
                 continue
-            payload: dict[str, Any] = {"text": text}
+            payload: dict[str, Any] = {"text": text} if text.strip() else {}
             if index == 0 and media_ids:
                 payload["media"] = {"media_ids": media_ids}
             reply_to = posted[-1] if posted else None
@@ -837,6 +850,8 @@ class XAccount(Network):
 
     def _timeline(self, since: datetime, *, replies: bool = True) -> list[dict[str, Any]]:
         """Own posts created at or after ``since`` (newest first, a few pages at most)."""
+        # X refuses a start_time that is not in the past.
+        since = min(since, datetime.now(UTC) - timedelta(seconds=START_TIME_MARGIN))
         params: dict[str, str] = {
             "max_results": str(RECONCILE_PAGE_SIZE),
             "tweet.fields": _TWEET_FIELDS,

@@ -383,11 +383,61 @@ def test_duplicate_reconciles_to_the_earlier_post(client: XAccount, fake: FakeX)
 
 
 def test_duplicate_not_found_raises_duplicate(client: XAccount, fake: FakeX) -> None:
+    real = fake.clock
+    fake.clock = lambda: real() - 3 * 86_400  # an old post, outside the window we look in
     client.publish(OutgoingPost("Texto repetido"))
-    # Posted "before" the window we look in: a genuine duplicate of an old post.
-    future = datetime.now(UTC) + timedelta(hours=1)
-    err = expect(Duplicate, client.publish, OutgoingPost("Texto repetido", due_at=future))
+    fake.clock = real
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    err = expect(Duplicate, client.publish, OutgoingPost("Texto repetido", due_at=due))
     assert err.code == "duplicate" and "duplicate" in err.user_message
+    start = [r["query"] for r in fake.requests() if r["path"].endswith("/tweets")][-1]
+    assert "start_time=" in start
+
+
+def test_prepare_uploads_ahead(client: XAccount, fake: FakeX, sleeps: Sleeps) -> None:
+    fake.processing(steps=2, check_after=3)
+    video = media("reel-ultimo-dia-720x1280.mp4", "Reloj")
+    saved = Saved()
+    post = OutgoingPost("Mañana", media=(video,), progress=saved.progress)
+    assert XAccount.prepare_lead_seconds > 0
+    assert client.prepare(post) is True
+    assert fake.tweets(USER) == [] and saved.progress.data["x_media"]["0"]["state"] == "ready"
+    before = len(fake.requests())
+    client.publish(post)
+    paths = [r["path"] for r in fake.requests()[before:]]
+    assert paths == ["/2/tweets"]  # only the create at due time
+    assert fake.tweets(USER)[0]["alt_texts"] == ["Reloj"]
+
+
+def test_fake_runs_as_a_process_with_control_api() -> None:
+    import subprocess
+    import sys
+    import urllib.request
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.x", "--users", f"{USER}:{TOKEN}:empleo"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        req = urllib.request.Request(
+            url + "/__fake__/drop_after_create", data=b'{"path": "^/2/tweets$"}', method="POST"
+        )
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            assert json.loads(resp.read())["ok"] is True
+        client = XAccount(USER, TOKEN, base_url=url, timeout=3)
+        with pytest.raises(UnknownOutcome):
+            client.publish(OutgoingPost("Desde otro proceso"))
+        with urllib.request.urlopen(url + "/__fake__/state", timeout=5) as resp:
+            state = json.loads(resp.read())
+        assert [t["text"] for t in state["tweets"]] == ["Desde otro proceso"]
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def test_lost_answer_mid_thread_continues_without_reposting(client: XAccount, fake: FakeX) -> None:

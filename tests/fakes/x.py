@@ -883,6 +883,11 @@ class FakeX:
         since = (
             self._parse_time(params["start_time"], "start_time") if "start_time" in params else None
         )
+        if since is not None and since > self.clock() - 10:
+            raise problem(
+                400,
+                "Invalid 'start_time': must be a minimum of 10 seconds prior to the request time.",
+            )
         items = [
             t
             for t in self._tweets.values()
