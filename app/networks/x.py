@@ -96,7 +96,10 @@ DEFAULT_RATE_LIMIT_WAIT = 900.0  # one 15-minute window when the reset header is
 ALT_TEXT_MAX = 1000
 
 DUPLICATE_HINT = "duplicate content"
-REPLY_HINTS = ("reply to this conversation is not allowed", "not been mentioned", "summon")
+REPLY_HINTS = ("not allowed", "not permitted", "mentioned", "engaged", "summon")
+"""Words of the 2026 reply-restriction 403 (exact wording UNVERIFIED: any 403 about a
+reply with one of these counts; :meth:`XAccount.reply_comment` also treats any other 403
+as the restriction)."""
 
 _TWEET_FIELDS = "author_id,created_at,in_reply_to_user_id,referenced_tweets,conversation_id"
 
@@ -241,7 +244,7 @@ def classify_x_error(response: requests.Response, label: str = "X") -> NetworkEr
             user_message=detail,
             code="duplicate",
         )
-    if status == 403 and any(hint in lowered for hint in REPLY_HINTS):
+    if status == 403 and "repl" in lowered and any(h in lowered for h in REPLY_HINTS):
         return Rejected(
             _(
                 "{network} only allows replies through its API to accounts that mentioned or"
@@ -250,6 +253,8 @@ def classify_x_error(response: requests.Response, label: str = "X") -> NetworkEr
             user_message=detail,
             code="reply_not_allowed",
         )
+    if status == 403 and not kw["code"]:
+        kw["code"] = "forbidden"
     return Rejected(
         _("{network} refused the request: {reason}").format(
             network=label, reason=detail or _("no reason given")
@@ -1007,7 +1012,7 @@ class XAccount(Network):
         try:
             return self._created_id(self._post_json("/2/tweets", payload))
         except Rejected as exc:
-            if exc.code != "reply_not_allowed":
+            if exc.code not in ("reply_not_allowed", "forbidden"):
                 raise
             link = comment.permalink or self.permalink(comment.remote_id)
             error = Rejected(

@@ -569,6 +569,11 @@ def test_reply_restriction(client: XAccount, fake: FakeX) -> None:
     err = expect(Rejected, client.reply_comment, comment, "Hola")
     assert err.code == "reply_not_allowed"
     assert "mentioned" in str(err) and "https://x.com/vecina/status/" + cid in str(err)
+    fake.fail_next(
+        r"^/2/tweets$", status=403, detail="You are not permitted to perform this action."
+    )
+    other = expect(Rejected, client.reply_comment, comment, "Hola")
+    assert other.code == "reply_not_allowed"  # unknown 403 wording: same advice
     ok = RemoteComment(mention, root, None, "Vecina", "999", "", datetime.now(UTC))
     assert client.reply_comment(ok, "¡Claro!")
     # Own thread replies stay allowed.
