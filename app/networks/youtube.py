@@ -632,18 +632,7 @@ class YouTube(Network):
         units_before = self.quota.units if self.quota is not None else 0
         video: dict[str, Any] | None = None
         if not state.get("video_id"):
-            uploader = ResumableUpload(
-                self._http,
-                self._uploads,
-                self._auth,
-                post.progress,
-                post.media[0],
-                chunk_size=self.chunk_size,
-                charge=self._charge,
-                label=self.label,
-                **({"sleep": self._sleep} if self._sleep else {}),
-            )
-            video = uploader.run(metadata)
+            video = self._uploader(post).run(metadata)
         video_id = str(state["video_id"])
         extra: dict[str, str] = {}
         wanted = metadata["status"]["privacyStatus"]
@@ -661,6 +650,19 @@ class YouTube(Network):
         if self.quota is not None:
             extra["quota_units"] = str(max(0, self.quota.units - units_before))
         return Published(video_id, permalink(video_id), extra)
+
+    def _uploader(self, post: OutgoingPost) -> ResumableUpload:
+        return ResumableUpload(
+            self._http,
+            self._uploads,
+            self._auth,
+            post.progress,
+            post.media[0],
+            chunk_size=self.chunk_size,
+            charge=self._charge,
+            label=self.label,
+            **({"sleep": self._sleep} if self._sleep else {}),
+        )
 
     def _extras(self, post: OutgoingPost, video_id: str, extra: dict[str, str]) -> None:
         """Thumbnail and playlist, each at most once (kept in progress); never raises."""
@@ -775,16 +777,7 @@ class YouTube(Network):
         uri = state.get("upload_uri")
         if uri and post.media:
             try:
-                uploader = ResumableUpload(
-                    self._http,
-                    self._uploads,
-                    self._auth,
-                    post.progress,
-                    post.media[0],
-                    charge=self._charge,
-                    label=self.label,
-                )
-                result = uploader._query()
+                result = self._uploader(post).status()
             except SessionExpired:
                 result = None
             except Rejected:

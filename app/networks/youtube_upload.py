@@ -64,8 +64,9 @@ class SessionExpired(Transient):
 class FileSlice:
     """Bytes ``[start, start + length)`` of ``path``, read in blocks as they are sent.
 
-    ``requests`` sees ``__len__`` (so it sends ``Content-Length``) and ``read`` (so
-    ``http.client`` streams it block by block). Single use.
+    ``requests`` sees ``__len__`` (so it sends ``Content-Length``) and iterates it:
+    urllib3 then sends ``block``-sized pieces (no ``read`` method on purpose: urllib3
+    would read 16 KiB at a time, several times slower for a big video). Single use.
     """
 
     def __init__(self, path: Path, start: int, length: int, block: int = 1 << 20) -> None:
@@ -76,7 +77,7 @@ class FileSlice:
     def __len__(self) -> int:
         return self.length
 
-    def read(self, size: int = -1) -> bytes:
+    def read_block(self, size: int = -1) -> bytes:
         """Up to ``size`` bytes (``block`` when negative); ``b""`` at the end."""
         if self._left <= 0:
             self.close()
@@ -93,7 +94,7 @@ class FileSlice:
         return data
 
     def __iter__(self) -> Iterator[bytes]:
-        while chunk := self.read(self.block):
+        while chunk := self.read_block(self.block):
             yield chunk
 
     def close(self) -> None:
@@ -248,6 +249,11 @@ class ResumableUpload:
             upload_started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             upload_final_sent=False,
         )
+
+    def status(self) -> int | dict[str, Any]:
+        """The saved session's state: bytes the server holds (the next byte to send), or
+        the video resource once complete. Raises SessionExpired (404/410), Transient."""
+        return self._query()
 
     def _query(self) -> int | dict[str, Any]:
         """Ask the session how much it holds: the next byte, or the finished video."""

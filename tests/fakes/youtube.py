@@ -44,12 +44,21 @@ uploads/day) or ``"units"`` (videos.insert: 1,600 of 10,000 units), reset at mid
 Pacific by the fake's clock; over the limit -> 403 ``quotaExceeded``.
 
 Control endpoints (no token): ``GET /__fake__/state``, ``POST /__fake__/{fail,drop,
-drop_upload_after,drop_after_final,expire_sessions,unverified,reset}`` with the keyword
-arguments of the Python methods as JSON.
+drop_upload_after,drop_after_final,expire_sessions,quota,channels,comments,playlists,
+unverified,reset}`` with the keyword arguments of the Python methods as JSON
+(``quota`` = :meth:`FakeYouTube.set_quota_used`, ``channels`` = ``add_channel``,
+``comments`` = ``add_comment``, ``playlists`` = ``add_playlist``; ``unverified`` takes
+``{"on": true}``).
+
+From another process (end-to-end tests)::
+
+    python -m tests.fakes.youtube --channels UCabc:TOKEN:Canal
+    # prints its base URL on the first line of stdout; PREGONERO_YOUTUBE_API=<url>
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import contextlib
 import hashlib
@@ -57,7 +66,9 @@ import itertools
 import json
 import re
 import secrets
+import signal
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -313,8 +324,9 @@ class FakeYouTube:
 
     # -------------------------------------------------------------- lifecycle
 
-    def start(self) -> FakeYouTube:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeYouTube:
+        """Listen on ``host:port`` (0 = a free port) in a daemon thread; returns self."""
+        server = ThreadingHTTPServer((host, port), _Handler)
         server.daemon_threads = True
         server.block_on_close = False
         server.fake = self  # type: ignore[attr-defined]
@@ -793,12 +805,24 @@ class FakeYouTube:
             "drop_upload_after": self.drop_upload_after,
             "drop_after_final": self.drop_after_final_next,
             "expire_sessions": self.expire_sessions,
+            "quota": self.set_quota_used,
+            "channels": self.add_channel,
             "reset": self.reset,
         }
-        if name == "unverified":
-            self.unverified_project = bool(args.get("on", True))
-        else:
-            actions[name](**args)
+        try:
+            if name == "unverified":
+                self.unverified_project = bool(args.get("on", True))
+            elif name == "comments":
+                cid = self.add_comment(**args)
+                return _Reply(200, json.dumps({"id": cid}).encode())
+            elif name == "playlists":
+                pid = self.add_playlist(**args)
+                return _Reply(200, json.dumps({"id": pid}).encode())
+            else:
+                actions[name](**args)
+        except (KeyError, TypeError, ValueError, re.error) as exc:
+            msg = json.dumps({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+            return _Reply(400, msg.encode())
         return _Reply(200, b'{"ok": true}')
 
     def _api(
@@ -1331,3 +1355,36 @@ def running_youtube(channels: Mapping[str, str], **kwargs: Any) -> Iterator[Fake
     """A started :class:`FakeYouTube` (context manager / fixture body)."""
     with FakeYouTube(channels, **kwargs) as fake:
         yield fake
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: serve until SIGINT/SIGTERM, printing the base URL on the first stdout line."""
+    parser = argparse.ArgumentParser(prog="python -m tests.fakes.youtube", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 = a free port")
+    parser.add_argument("--quota-model", choices=("bucket", "units"), default="bucket")
+    parser.add_argument("--unverified", action="store_true", help="lock uploads private")
+    parser.add_argument("--channels", nargs="*", default=[], metavar="CHANNELID:TOKEN[:TITLE]")
+    args = parser.parse_args(argv)
+    fake = FakeYouTube(quota_model=args.quota_model)
+    fake.unverified_project = args.unverified
+    for spec in args.channels:
+        cid, _sep, rest = spec.partition(":")
+        token, _sep, title = rest.partition(":")
+        fake.add_channel(cid, token, title or "Canal de prueba")
+    fake.start(args.host, args.port)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(fake.url, flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
