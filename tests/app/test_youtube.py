@@ -720,3 +720,31 @@ def test_a_1_gb_upload_keeps_memory_low(fake: FakeYouTube, tmp_path: Path) -> No
     assert video["sha256"] == zeros.hexdigest()
     extra_kib = int(after) - int(before)  # ru_maxrss is KiB on Linux
     assert extra_kib < 150 * 1024, f"peak memory grew by {extra_kib} KiB"
+
+
+def test_fake_cli_and_registry_end_to_end(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    import requests
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.youtube", "--channels", f"{CHANNEL}:{TOKEN}:Canal"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        monkeypatch.setenv("PREGONERO_YOUTUBE_API", url)
+        ok = requests.post(f"{url}/__fake__/playlists", json={"channel_id": CHANNEL, "title": "T"})
+        assert ok.status_code == 200
+        bad = requests.post(f"{url}/__fake__/quota", json={"nope": 1})
+        assert bad.status_code == 400
+        client = create_client("youtube", CHANNEL, TOKEN, timeout=5)
+        assert client.verify().name == "Canal"
+        result = client.publish(post_for(video_file(tmp_path, 5000), playlist_id="T"))
+        state = requests.get(f"{url}/__fake__/state").json()
+        [video] = state["videos"]
+        assert video["id"] == result.remote_id and len(video["playlists"]) == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

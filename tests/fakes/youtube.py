@@ -364,12 +364,16 @@ class FakeYouTube:
         custom_thumbnails: bool = True,
         scopes: frozenset[str] = ALL_SCOPES,
     ) -> None:
+        """Add (or replace) a channel managed by ``token``; several channels may share a
+        token (brand accounts). ``custom_thumbnails=False``: thumbnails.set -> 403;
+        ``scopes``: what the token was granted (too few -> 403 insufficientPermissions)."""
         with self._lock:
             self._channels[channel_id] = FakeChannel(
                 channel_id, token, title, custom_thumbnails, frozenset(scopes)
             )
 
     def add_playlist(self, channel_id: str, title: str) -> str:
+        """Create a playlist of the channel; returns its id (``PL...``)."""
         with self._lock:
             pid = "PL" + secrets.token_hex(16)
             self._playlists[pid] = {"id": pid, "channel_id": channel_id, "title": title}
@@ -385,6 +389,8 @@ class FakeYouTube:
         parent_id: str | None = None,
         at: float | None = None,
     ) -> str:
+        """A viewer's comment (or a reply with ``parent_id``) on a video; returns its id.
+        ``at`` is epoch seconds (default: the fake's clock)."""
         with self._lock:
             video = self._videos[video_id]
             cid = ("Ugz" if parent_id is None else f"{parent_id}.") + secrets.token_hex(8)
@@ -413,6 +419,7 @@ class FakeYouTube:
             self.units_used, self.uploads_used = units, uploads
 
     def reset(self) -> None:
+        """Forget pending faults and the request log (videos and sessions stay)."""
         with self._lock:
             self._faults.clear()
             self._log.clear()
@@ -507,6 +514,7 @@ class FakeYouTube:
             ]
 
     def sessions(self) -> list[dict[str, Any]]:
+        """Upload sessions: ``id, received, total, video_id``."""
         with self._lock:
             return [
                 {"id": s.id, "received": s.received, "total": s.total, "video_id": s.video_id}
@@ -514,6 +522,7 @@ class FakeYouTube:
             ]
 
     def comments(self, video_id: str) -> list[dict[str, Any]]:
+        """Comments of a video: ``id, parent_id, text, author_id``."""
         with self._lock:
             return [
                 {"id": c.id, "parent_id": c.parent_id, "text": c.text, "author_id": c.author_id}
@@ -522,10 +531,13 @@ class FakeYouTube:
             ]
 
     def requests(self) -> list[dict[str, Any]]:
+        """Log of API requests: ``method, path, query, content_range, status`` (None when
+        the connection was dropped)."""
         with self._lock:
             return [dict(e) for e in self._log]
 
     def state(self) -> dict[str, Any]:
+        """JSON-able dump: videos, sessions, quota used today, requests."""
         with self._lock:
             return {
                 "videos": self.videos(),
