@@ -416,6 +416,11 @@ class YouTube(Network):
     # ------------------------------------------------------------------ validation
 
     @classmethod
+    def count_chars(cls, text: str) -> int:
+        """Length of a description as YouTube limits it: UTF-8 bytes (``ñ`` counts 2)."""
+        return len(text.encode("utf-8"))
+
+    @classmethod
     def validate(cls, post: OutgoingPost) -> list[Problem]:
         """Offline checks (shared docs/platforms.md §5.2 limits, UNVERIFIED there):
         exactly one video; title required, ≤ 100 characters, no ``<``/``>``; description
@@ -532,8 +537,8 @@ class YouTube(Network):
             ]
         return []
 
-    def _check(self, post: OutgoingPost) -> None:
-        problems = self.validate(post)
+    def _check(self, post: OutgoingPost, *, media: bool = True) -> None:
+        problems = [p for p in self.validate(post) if media or p.code != "youtube_one_video"]
         if problems:
             raise Rejected("\n".join(p.message for p in problems), code=problems[0].code)
 
@@ -838,11 +843,17 @@ class YouTube(Network):
     def update_hand_off(self, remote_id: str, post: OutgoingPost, publish_at: datetime) -> None:
         """Move ``publishAt`` (and the title, description, tags, category) with
         ``videos.update part=snippet,status`` (50 units). The whole status is sent again:
-        YouTube resets fields left out."""
-        self._check(post)
+        YouTube resets fields left out. The video file is not needed.
+
+        A ``publish_at`` less than a minute ahead (or past) means "publish now": the video
+        is made public at once (``privacyStatus=public``, no ``publishAt``), since YouTube
+        refuses a ``publishAt`` in the past (``invalidPublishAt``).
+        """
+        self._check(post, media=False)
         if publish_at.tzinfo is None:
             publish_at = publish_at.replace(tzinfo=UTC)
-        body = {"id": remote_id, **self._metadata(post, publish_at)}
+        now_ = publish_at <= self.clock() + timedelta(minutes=1)
+        body = {"id": remote_id, **self._metadata(post, None if now_ else publish_at)}
         try:
             self._call(
                 "PUT", "videos", "videos.update", {"part": "snippet,status"}, body, idempotent=True

@@ -317,6 +317,7 @@ def test_description_limit_is_in_utf8_bytes(tmp_path: Path) -> None:
     brackets = OutgoingPost("a < b", media=ok.media, options=ok.options)
     assert YouTube.validate(ok) == []
     assert [p.code for p in YouTube.validate(too_long)] == ["text_too_long"]
+    assert YouTube.count_chars("ñ" * 2500) == YouTube.limits.max_chars
     assert [p.code for p in YouTube.validate(brackets)] == ["text_angle_brackets"]
     photo = OutgoingMedia(MEDIA / "story-1080x1920.jpg", "", "image/jpeg", 10)
     only_photo = OutgoingPost("x", media=(photo,), options=ok.options)
@@ -464,6 +465,35 @@ def test_hand_off_lifecycle(fake: FakeYouTube, clock: Clock, client: YouTube, tm
     live = client.hand_off_status(handed.remote_id)
     assert live is not None and live.permalink == permalink(handed.remote_id)
     assert "locked_private" not in live.extra
+
+
+def test_rescheduling_a_hand_off_to_now_publishes_it_now(
+    fake: FakeYouTube, clock: Clock, client: YouTube, tmp_path: Path
+) -> None:
+    post = post_for(video_file(tmp_path, 500))
+    handed = client.hand_off(post, clock.now + timedelta(days=3))
+    gone_file = OutgoingPost(post.text, options=post.options)  # the file is not needed
+    client.update_hand_off(handed.remote_id, gone_file, clock.now)
+    [video] = fake.videos()
+    assert video["status"]["privacyStatus"] == "public" and "publishAt" not in video["status"]
+    live = client.hand_off_status(handed.remote_id)
+    assert live is not None and live.permalink == permalink(handed.remote_id)
+
+
+def test_token_expired_mid_upload_resumes_with_the_new_token(
+    fake: FakeYouTube, clock: Clock, tmp_path: Path
+) -> None:
+    path = video_file(tmp_path, 3 * CHUNK)
+    post = post_for(path)
+    fake.fail_next(r"/upload/youtube/v3/videos$", method="PUT", reason="authError", http_status=401)
+    with pytest.raises(AuthExpired):
+        make_client(fake, clock).publish(post)
+    fake.add_channel(CHANNEL, "ya29.refreshed-token")
+    fresh = YouTube(CHANNEL, "ya29.refreshed-token", base_url=fake.url, timeout=5, chunk_size=CHUNK)
+    result = fresh.publish(post)
+    [video] = fake.videos()
+    assert video["id"] == result.remote_id and video["sha256"] == sha(path)
+    assert len(fake.sessions()) == 1
 
 
 def test_hand_off_cancel_and_gone(fake: FakeYouTube, clock: Clock, client: YouTube, tmp_path):
