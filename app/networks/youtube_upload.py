@@ -277,7 +277,11 @@ class ResumableUpload:
             if response.status_code in (200, 201):
                 return self._done(response)
             offset = confirmed_bytes(response)
-            self._save(upload_offset=offset)
+            # Missing bytes prove the last chunk did not arrive: no video exists yet.
+            if offset < self.size:
+                self._save(upload_offset=offset, upload_final_sent=False)
+            else:
+                self._save(upload_offset=offset)
             return offset
 
     def _send_from(self, offset: int) -> dict[str, Any]:
