@@ -13,10 +13,12 @@ from app.i18n import _
 from app.networks.base import Network
 from app.networks.facebook import FacebookPages
 from app.networks.x import XAccount
+from app.networks.youtube import YouTube
 
 NETWORKS: dict[str, type[Network]] = {
     FacebookPages.key: FacebookPages,
     XAccount.key: XAccount,
+    YouTube.key: YouTube,
 }
 
 
