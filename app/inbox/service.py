@@ -1,0 +1,181 @@
+"""InboxService: the one object the window, the command line and the scheduler use.
+
+It ties together the store of comments, the collector, the actions on comments,
+saved replies, the summary and the records/retention rules. Every change it makes
+is followed by ``listener.data_changed()`` so open views refresh.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from app.clock import Clock
+from app.errors import ValidationError
+from app.events import PublishListener
+from app.i18n import _
+from app.inbox import records
+from app.inbox.actions import CommentActions, ReplyOutcome
+from app.inbox.collector import Collector, CollectResult
+from app.inbox.summary import summary_line
+from app.inbox.templates import LANGUAGES, STARTERS, fields_for, fill
+from app.services.accounts import AccountService
+from app.settings import INBOX_LINK, INBOX_RETENTION_DAYS, Settings
+from app.storage.inbox import Comment, CommentEvent, CommentFilter, InboxStore, SavedReply
+
+
+class InboxService:
+    """The comments inbox of one store (see the modules of :mod:`app.inbox`)."""
+
+    def __init__(
+        self,
+        store_inbox: InboxStore,
+        accounts: AccountService,
+        clock: Clock,
+        listener: PublishListener,
+        settings: Settings,
+    ) -> None:
+        self.store = store_inbox
+        self.accounts = accounts
+        self.clock = clock
+        self.listener = listener
+        self.settings = settings
+        self.collector = Collector(store_inbox, accounts, clock)
+        self.actions = CommentActions(store_inbox, accounts, clock)
+        self._on_collected: list[Callable[[CollectResult], None]] = []
+
+    # -- collecting --------------------------------------------------------------------
+    def collect(self) -> CollectResult:
+        """Collect new comments of every account now; reconcile replies left unknown."""
+        self.actions.reconcile_pending()
+        result = self.collector.collect_all()
+        if result.new_ids:
+            self.listener.data_changed()
+        for hook in list(self._on_collected):
+            hook(result)
+        return result
+
+    def on_collected(self, hook: Callable[[CollectResult], None]) -> None:
+        """Call ``hook`` (from the collecting thread) after every collection."""
+        self._on_collected.append(hook)
+
+    # -- reading -----------------------------------------------------------------------
+    def comments(self, flt: CommentFilter | None = None) -> list[Comment]:
+        """Comments for the inbox list: open first, then oldest first."""
+        return self.store.query(flt)
+
+    def get(self, comment_id: int) -> Comment:
+        """One comment (KeyError if unknown)."""
+        return self.store.get(comment_id)
+
+    def thread(self, comment: Comment) -> list[Comment]:
+        """The thread ``comment`` belongs to, oldest first."""
+        return self.store.thread(comment)
+
+    def open_counts_by_post(self) -> dict[tuple[int, str], int]:
+        """Open comments per (account id, post remote id)."""
+        return self.store.open_counts_by_post()
+
+    def open_summary(self) -> tuple[int, datetime | None]:
+        """(open count, creation time of the oldest open comment)."""
+        return self.store.open_summary()
+
+    def summary(self) -> str:
+        """ "N open comments, the oldest from 2 days ago" in the user's language."""
+        n, oldest = self.store.open_summary()
+        return summary_line(n, oldest, self.clock.now())
+
+    # -- acting ------------------------------------------------------------------------
+    def reply(self, comment_id: int, text: str, actor: str | None = None) -> ReplyOutcome:
+        """Reply once (see :meth:`CommentActions.reply`)."""
+        try:
+            return self.actions.reply(comment_id, text, actor)
+        finally:
+            self.listener.data_changed()
+
+    def mark_handled(
+        self,
+        comment_ids: list[int],
+        reason: str,
+        *,
+        note: str = "",
+        hide: bool = False,
+        actor: str | None = None,
+    ) -> list[str]:
+        """Close without reply (see :meth:`CommentActions.mark_handled`)."""
+        try:
+            return self.actions.mark_handled(comment_ids, reason, note=note, hide=hide, actor=actor)
+        finally:
+            self.listener.data_changed()
+
+    def reopen(self, comment_id: int) -> None:
+        """Put a handled comment back among the open ones."""
+        self.actions.reopen(comment_id)
+        self.listener.data_changed()
+
+    def events(self, comment_id: int) -> list[CommentEvent]:
+        """The action log of a comment."""
+        return self.store.events(comment_id)
+
+    # -- saved replies -----------------------------------------------------------------
+    def saved_replies(self, language: str = "") -> list[SavedReply]:
+        """Saved replies (the starters are added the first time there are none)."""
+        replies = self.store.saved_replies()
+        if not replies and self.settings.store.get_setting("inbox_starters_added") is None:
+            now = self.clock.now()
+            for name, lang, text in STARTERS:
+                self.store.save_reply(name, lang, text, now)
+            self.settings.store.set_setting("inbox_starters_added", "1")
+        return self.store.saved_replies(language)
+
+    def save_reply(self, name: str, language: str, text: str, reply_id: int | None = None) -> int:
+        """Create or change a saved reply. Raises ValidationError on bad input."""
+        name, text = name.strip(), text.strip()
+        if not name:
+            raise ValidationError(_("Give the saved reply a name."), code="name_missing")
+        if not text:
+            raise ValidationError(_("The saved reply is empty."), code="text_missing")
+        if language not in LANGUAGES:
+            raise ValidationError(
+                _("Choose the language of the saved reply."), code="language_missing"
+            )
+        try:
+            return self.store.save_reply(name, language, text, self.clock.now(), reply_id)
+        except sqlite3.IntegrityError:
+            raise ValidationError(
+                _("There is already a saved reply called “{name}” in this language.").format(
+                    name=name
+                ),
+                code="duplicate_name",
+            ) from None
+
+    def delete_reply(self, reply_id: int) -> None:
+        """Forget a saved reply."""
+        self.store.delete_reply(reply_id)
+
+    def fill_reply(self, text: str, comment: Comment) -> tuple[str, list[str]]:
+        """A saved reply's text filled for ``comment``; (text, fields left to complete)."""
+        return fill(text, fields_for(comment, self.settings.get(INBOX_LINK)))
+
+    # -- records and retention ---------------------------------------------------------
+    @property
+    def retention_days(self) -> int:
+        """Days after closing before personal data are purged (setting, default 90)."""
+        return self.settings.int_option(INBOX_RETENTION_DAYS, minimum=1)
+
+    def export_csv(self, path: Path, handled_only: bool = False) -> int:
+        """Write the records CSV (see :func:`app.inbox.records.export_csv`)."""
+        return records.export_csv(self.store, path, self.clock, handled_only)
+
+    def purge_plan(self) -> records.PurgePlan:
+        """What a purge would erase now."""
+        return records.plan_purge(self.store, self.clock.now(), self.retention_days)
+
+    def purge(self, force: bool = False) -> int:
+        """Purge per the retention setting (see :func:`app.inbox.records.purge`)."""
+        n = records.purge(self.store, self.clock, self.retention_days, force=force)
+        if n:
+            self.listener.data_changed()
+        return n
