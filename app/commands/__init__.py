@@ -11,4 +11,5 @@ COMMAND_MODULES: list[str] = [
     "app.checks.command",
     "app.commands.transfer",
     "app.commands.reschedule",
+    "app.commands.inbox",
 ]

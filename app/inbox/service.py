@@ -7,6 +7,7 @@ is followed by ``listener.data_changed()`` so open views refresh.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -22,8 +23,10 @@ from app.inbox.collector import Collector, CollectResult
 from app.inbox.summary import summary_line
 from app.inbox.templates import LANGUAGES, STARTERS, fields_for, fill
 from app.services.accounts import AccountService
-from app.settings import INBOX_LINK, INBOX_RETENTION_DAYS, Settings
+from app.settings import INBOX_LINK, INBOX_RETENTION_DAYS, INBOX_SUMMARY_SENT, Settings
 from app.storage.inbox import Comment, CommentEvent, CommentFilter, InboxStore, SavedReply
+
+log = logging.getLogger(__name__)
 
 
 class InboxService:
@@ -45,6 +48,7 @@ class InboxService:
         self.collector = Collector(store_inbox, accounts, clock)
         self.actions = CommentActions(store_inbox, accounts, clock)
         self._on_collected: list[Callable[[CollectResult], None]] = []
+        self._on_summary: list[Callable[[str], None]] = []
 
     # -- collecting --------------------------------------------------------------------
     def collect(self) -> CollectResult:
@@ -60,6 +64,29 @@ class InboxService:
     def on_collected(self, hook: Callable[[CollectResult], None]) -> None:
         """Call ``hook`` (from the collecting thread) after every collection."""
         self._on_collected.append(hook)
+
+    def on_summary(self, hook: Callable[[str], None]) -> None:
+        """Call ``hook(text)`` (from the scheduler's thread) with the daily summary."""
+        self._on_summary.append(hook)
+
+    def daily_summary(self, local_now: datetime, hour: int) -> str | None:
+        """The daily summary when it is due: at or after ``hour`` of the local day of
+        ``local_now``, once per day, and only when comments are open. Tells the
+        :meth:`on_summary` hooks and returns the text; None when not due."""
+        today = local_now.date().isoformat()
+        if local_now.hour < hour or self.settings.get(INBOX_SUMMARY_SENT) == today:
+            return None
+        self.settings.set(INBOX_SUMMARY_SENT, today)
+        n, _oldest = self.store.open_summary()
+        if n == 0:
+            return None
+        text = self.summary()
+        for hook in list(self._on_summary):
+            try:
+                hook(text)
+            except Exception:  # noqa: BLE001 - a closed window must not stop the job
+                log.exception("inbox summary hook failed")
+        return text
 
     # -- reading -----------------------------------------------------------------------
     def comments(self, flt: CommentFilter | None = None) -> list[Comment]:
