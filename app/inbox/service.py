@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.clock import Clock
-from app.errors import ValidationError
+from app.errors import AppError, ValidationError
 from app.events import PublishListener
 from app.i18n import _
 from app.inbox import records
@@ -49,6 +49,7 @@ class InboxService:
         self.actions = CommentActions(store_inbox, accounts, clock)
         self._on_collected: list[Callable[[CollectResult], None]] = []
         self._on_summary: list[Callable[[str], None]] = []
+        self._can_hide: dict[int, bool] = {}
 
     # -- collecting --------------------------------------------------------------------
     def collect(self) -> CollectResult:
@@ -145,6 +146,18 @@ class InboxService:
     def events(self, comment_id: int) -> list[CommentEvent]:
         """The action log of a comment."""
         return self.store.events(comment_id)
+
+    def can_hide(self, account_id: int) -> bool:
+        """True when the account's network lets Pregonero hide comments (Facebook).
+
+        Asks the account's client class once per account (reads the keyring once)."""
+        if account_id not in self._can_hide:
+            try:
+                client = self.accounts.client(self.accounts.store.get_account(account_id))
+                self._can_hide[account_id] = bool(client.supports_hide)
+            except (AppError, KeyError):
+                return False
+        return self._can_hide[account_id]
 
     # -- saved replies -----------------------------------------------------------------
     def saved_replies(self, language: str = "") -> list[SavedReply]:
