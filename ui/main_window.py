@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
         self._on_selection()
 
     def _update_empty_state(self, posts: list[Post], accounts: list[Account]) -> None:
-        if posts:
+        if posts or self.inbox.open_count:  # open comments (issue 10) show the tabs too
             self.stack.setCurrentIndex(1)
             return
         self.stack.setCurrentIndex(0)
@@ -868,6 +868,7 @@ class MainWindow(QMainWindow):
 
     def open_inbox(self) -> None:
         """Show the Inbox tab (tray, daily summary notification)."""
+        self.stack.setCurrentIndex(1)
         self.tabs.setCurrentWidget(self.inbox)
 
     def open_from_calendar(self, post_id: int) -> Any:

@@ -48,7 +48,7 @@ def test_open_first_oldest_first_with_counts(view: InboxView, ictx: AppContext) 
     assert view.open_count == 6 and view.summary.startswith("6 open comments")
     times = [c.created_at for c in view.model.comments]
     assert times == sorted(times)
-    assert "(3 open)" in view.model.data(view.model.index(0, 6))
+    assert "(3 open)" in view.model.data(view.model.index(0, 4))
     assert view.current is not None and view.current.id == view.model.comments[0].id
     view.network_box.setCurrentIndex(view.network_box.findData("x"))
     assert {c.network for c in view.model.comments} == {"x"}

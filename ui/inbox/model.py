@@ -17,6 +17,18 @@ from ui.queue_model import network_label
 
 Index = QModelIndex | QPersistentModelIndex
 
+#: Columns: (key, English header for _()).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("state", "State"),
+    ("written", "Written"),
+    ("author", "Author"),
+    ("comment", "Comment"),
+    ("post", "Post"),
+    ("network", "Network"),
+    ("account", "Account"),
+)
+COL = {key: i for i, (key, _label) in enumerate(COLUMNS)}
+
 STATE_COLOURS = {"open": "#b45309", "answered": "#15803d", "handled": "#6b7280", "own": "#2563eb"}
 
 
@@ -33,15 +45,7 @@ class CommentsModel(QAbstractTableModel):
         self.zone_name = zone_name
         self.comments: list[Comment] = []
         self.open_counts: dict[tuple[int, str], int] = {}
-        self.headers = [
-            _("State"),
-            _("Network"),
-            _("Account"),
-            _("Author"),
-            _("Written"),
-            _("Comment"),
-            _("Post"),
-        ]
+        self.headers = [_(label) for _key, label in COLUMNS]
 
     def set_comments(
         self, comments: list[Comment], open_counts: dict[tuple[int, str], int], zone_name: str
@@ -81,28 +85,28 @@ class CommentsModel(QAbstractTableModel):
         c = self.comment_at(index.row())
         if c is None:
             return None
-        col = index.column()
+        col = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(c, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == 0 and c.reason:
+            if col == "state" and c.reason:
                 return reason_label(c.reason)
-            if col == 0 and c.reply_error:
+            if col == "state" and c.reply_error:
                 return c.reply_error
-            if col == 5:
-                return c.text
+            if col in ("comment", "post"):
+                return self._text(c, col) if col == "post" else c.text
             return None
-        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+        if role == Qt.ItemDataRole.ForegroundRole and col == "state":
             colour = "#b91c1c" if c.reply_state in ("refused", "failed", "unknown") else None
             return QBrush(QColor(colour or STATE_COLOURS.get(c.state, "#6b7280")))
         if role == Qt.ItemDataRole.FontRole and c.state == "open":
             font = QFont()
-            font.setBold(col in (0, 3))
+            font.setBold(col in ("state", "author"))
             return font
         return None
 
-    def _text(self, c: Comment, col: int) -> str:
-        if col == 0:
+    def _text(self, c: Comment, col: str) -> str:
+        if col == "state":
             if c.reply_state == "refused":
                 return _("Reply refused")
             if c.reply_state == "unknown":
@@ -110,15 +114,15 @@ class CommentsModel(QAbstractTableModel):
             if c.reply_state == "failed" and c.state == "open":
                 return _("Reply failed")
             return state_label(c.state)
-        if col == 1:
+        if col == "network":
             return network_label(c.network)
-        if col == 2:
+        if col == "account":
             return c.account_name
-        if col == 3:
+        if col == "author":
             return c.author_name or _("(unknown)")
-        if col == 4:
+        if col == "written":
             return self.when(c.created_at)
-        if col == 5:
+        if col == "comment":
             return " ".join(c.text.split())[:140]
         n = self.open_counts.get((c.account_id, c.post_remote_id), 0)
         title = post_title(c)

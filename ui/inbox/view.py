@@ -130,13 +130,14 @@ class InboxView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((110, 80, 110, 130, 120, 260)):
+        for col, width in enumerate((120, 135, 140, 300, 170, 80)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._on_selection())
         split.addWidget(self.table)
         split.addWidget(self._build_detail())
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([780, 520])
         outer.addWidget(split, 1)
 
         bottom = QHBoxLayout()
@@ -183,8 +184,6 @@ class InboxView(QWidget):
         self.handled_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.handled_menu = QMenu(self.handled_button)
         for code in REASONS:
-            if code == "answered_on_network":
-                continue
             action = self.handled_menu.addAction(reason_label(code))
             action.setData(code)
             action.triggered.connect(lambda _c=False, code=code: self.mark_handled(code))
