@@ -71,7 +71,21 @@ def export_csv(inbox: InboxStore, path: Path, clock: Clock, handled_only: bool =
     return len(comments)
 
 
+#: A cell starting with one of these is a formula for Excel/LibreOffice (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never run as a formula (citizens write these
+    cells): a leading ``'`` is added before ``= + - @`` (OWASP "CSV Injection")."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _row(c: Comment) -> list[str]:
+    return [safe_cell(cell) for cell in _raw_row(c)]
+
+
+def _raw_row(c: Comment) -> list[str]:
     return [
         c.network,
         c.account_name,
@@ -103,13 +117,26 @@ def state_label(state: str) -> str:
     }.get(state, state)
 
 
-def plan_purge(inbox: InboxStore, now: datetime, retention_days: int) -> PurgePlan:
-    """Which comments the retention setting says to erase now."""
+def plan_purge(
+    inbox: InboxStore, now: datetime, retention_days: int, exported_only: bool = False
+) -> PurgePlan:
+    """Which comments the retention setting says to erase now (``exported_only``: only
+    those already in a records export)."""
     before = now - timedelta(days=max(0, retention_days))
     candidates = inbox.purge_candidates(before)
+    if exported_only:
+        candidates = [c for c in candidates if exported_closed(c)]
     return PurgePlan(
-        tuple(c.id for c in candidates), sum(1 for c in candidates if c.exported_at is None)
+        tuple(c.id for c in candidates), sum(1 for c in candidates if not exported_closed(c))
     )
+
+
+def exported_closed(c: Comment) -> bool:
+    """True when a records export was taken after the comment was closed (so the export
+    holds its reply and who handled it)."""
+    if c.exported_at is None:
+        return False
+    return c.handled_at is None or c.exported_at >= c.handled_at
 
 
 def purge(
@@ -118,14 +145,16 @@ def purge(
     retention_days: int,
     *,
     force: bool = False,
+    exported_only: bool = False,
     actor: str | None = None,
 ) -> int:
     """Erase the personal data of comments closed more than ``retention_days`` ago.
 
     Open comments are never purged. Raises ValidationError when some of them were not
-    exported yet, unless ``force``. Returns how many comments were purged.
+    exported yet, unless ``force`` (purge them too) or ``exported_only`` (leave them).
+    Returns how many comments were purged.
     """
-    plan = plan_purge(inbox, clock.now(), retention_days)
+    plan = plan_purge(inbox, clock.now(), retention_days, exported_only)
     if plan.not_exported and not force:
         raise ValidationError(
             ngettext(

@@ -16,7 +16,7 @@ from pathlib import Path
 from app.clock import Clock
 from app.errors import AppError, ValidationError
 from app.events import PublishListener
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.inbox import records
 from app.inbox.actions import CommentActions, ReplyOutcome
 from app.inbox.collector import Collector, CollectResult
@@ -78,16 +78,48 @@ class InboxService:
         if local_now.hour < hour or self.settings.get(INBOX_SUMMARY_SENT) == today:
             return None
         self.settings.set(INBOX_SUMMARY_SENT, today)
+        # Retention runs with the daily summary: what went into an export is purged;
+        # what was never exported waits, and the summary says so.
+        self.purge(exported_only=True)
+        waiting = self.purge_plan().not_exported
         n, _oldest = self.store.open_summary()
-        if n == 0:
+        if n == 0 and not waiting:
             return None
-        text = self.summary()
+        text = self.open_digest()
+        if waiting:
+            text += "\n" + ngettext(
+                "{n} closed comment is past the retention period: export the comments for the "
+                "records, then purge.",
+                "{n} closed comments are past the retention period: export the comments for the "
+                "records, then purge.",
+                waiting,
+            ).format(n=waiting)
         for hook in list(self._on_summary):
             try:
                 hook(text)
             except Exception:  # noqa: BLE001 - a closed window must not stop the job
                 log.exception("inbox summary hook failed")
         return text
+
+    def open_digest(self, limit: int = 5) -> str:
+        """The summary line, the open count per account, and the oldest open comments."""
+        lines = [self.summary()]
+        open_comments = self.store.query(CommentFilter(states=("open",)))
+        per_account: dict[str, int] = {}
+        for c in open_comments:
+            per_account[c.account_name] = per_account.get(c.account_name, 0) + 1
+        if len(per_account) > 1:
+            lines.append(", ".join(f"{name}: {n}" for name, n in per_account.items()))
+        for c in open_comments[:limit]:
+            text = " ".join(c.text.split())
+            lines.append(
+                _("{author} on {account}: “{text}”").format(
+                    author=c.author_name or "?",
+                    account=c.account_name,
+                    text=text[:60] + ("…" if len(text) > 60 else ""),
+                )
+            )
+        return "\n".join(lines)
 
     # -- reading -----------------------------------------------------------------------
     def comments(self, flt: CommentFilter | None = None) -> list[Comment]:
@@ -213,9 +245,11 @@ class InboxService:
         """What a purge would erase now."""
         return records.plan_purge(self.store, self.clock.now(), self.retention_days)
 
-    def purge(self, force: bool = False) -> int:
+    def purge(self, force: bool = False, exported_only: bool = False) -> int:
         """Purge per the retention setting (see :func:`app.inbox.records.purge`)."""
-        n = records.purge(self.store, self.clock, self.retention_days, force=force)
+        n = records.purge(
+            self.store, self.clock, self.retention_days, force=force, exported_only=exported_only
+        )
         if n:
             self.listener.data_changed()
         return n

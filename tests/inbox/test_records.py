@@ -134,3 +134,41 @@ def test_summary_line_in_the_users_language() -> None:
 def test_service_summary(ctx: AppContext) -> None:
     setup(ctx)
     assert ctx.inbox.summary() == "4 open comments, the oldest from 3 weeks ago"
+
+
+def test_csv_cells_from_citizens_never_run_as_formulas(ctx: AppContext, tmp_path: Path) -> None:
+    add_account(ctx, name="Empleo")
+    CommentStub.recent = ["p1"]
+    [c] = CommentStub.add("p1", 1)
+    CommentStub.threads["p1"][0] = c.__class__(
+        **{**c.__dict__, "text": '=HYPERLINK("http://evil.example","x")', "author_name": "@troll"}
+    )
+    ctx.inbox.collect()
+    path = tmp_path / "r.csv"
+    ctx.inbox.export_csv(path)
+    row = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))[0]
+    assert row["Comment"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row["Author"] == "'@troll"
+
+
+def test_daily_summary_purges_what_was_exported_and_lists_what_is_open(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    first, second, third, _fourth = setup(ctx)
+    ctx.inbox.mark_handled([first], "spam")
+    ctx.inbox.export_csv(tmp_path / "r.csv")
+    ctx.clock.advance(60)  # type: ignore[attr-defined]
+    ctx.inbox.mark_handled([second], "spam")  # closed after the export: not in it as closed
+    ctx.clock.advance(91 * 86400)  # type: ignore[attr-defined]
+    text = ctx.inbox.daily_summary(datetime(2027, 3, 1, 9, tzinfo=ZoneInfo("UTC")), 9)
+    assert text is not None
+    lines = text.splitlines()
+    assert lines[0].startswith("2 open comments")
+    assert lines[1] == "Citizen 3 on Empleo: “Comment number 3”"
+    assert "1 closed comment is past the retention period" in lines[-1]
+    assert ctx.inbox.get(first).purged_at is not None
+    assert ctx.inbox.get(second).purged_at is None
+    assert ctx.inbox.get(third).author_name == "Citizen 3"
