@@ -27,6 +27,7 @@ from app.errors import (
     ValidationError,
 )
 from app.i18n import N_, _
+from app.inbox.templates import FIELDS, fields_in
 from app.services.accounts import AccountService
 from app.storage.inbox import (
     ANSWERED,
@@ -103,6 +104,14 @@ class CommentActions:
         text = text.strip()
         if not text:
             raise ValidationError(_("Write the reply first."), code="reply_empty")
+        unfilled = [f for f in fields_in(text) if f in FIELDS]
+        if unfilled:
+            raise ValidationError(
+                _("Complete the fields first: {fields}").format(
+                    fields=", ".join("{" + f + "}" for f in unfilled)
+                ),
+                code="fields_unfilled",
+            )
         comment = self.inbox.get(comment_id)
         if comment.purged_at is not None:
             raise ValidationError(_("This comment was purged."), code="comment_purged")

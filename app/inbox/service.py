@@ -21,7 +21,7 @@ from app.inbox import records
 from app.inbox.actions import CommentActions, ReplyOutcome
 from app.inbox.collector import Collector, CollectResult
 from app.inbox.summary import summary_line
-from app.inbox.templates import LANGUAGES, STARTERS, fields_for, fill
+from app.inbox.templates import FIELDS, LANGUAGES, STARTERS, fields_for, fields_in, fill
 from app.services.accounts import AccountService
 from app.settings import INBOX_LINK, INBOX_RETENTION_DAYS, INBOX_SUMMARY_SENT, Settings
 from app.storage.inbox import Comment, CommentEvent, CommentFilter, InboxStore, SavedReply
@@ -226,6 +226,12 @@ class InboxService:
     def delete_reply(self, reply_id: int) -> None:
         """Forget a saved reply."""
         self.store.delete_reply(reply_id)
+
+    @staticmethod
+    def unfilled_fields(text: str) -> list[str]:
+        """Saved-reply fields (``{name}``, ``{link}``...) still in ``text``: a reply must
+        not go out with them."""
+        return [f for f in fields_in(text) if f in FIELDS]
 
     def fill_reply(self, text: str, comment: Comment) -> tuple[str, list[str]]:
         """A saved reply's text filled for ``comment``; (text, fields left to complete)."""

@@ -141,3 +141,11 @@ def test_filters_and_search(ctx: AppContext) -> None:
         second.id
     )
     assert ctx.inbox.comments(CommentFilter(search="100%")) == []
+
+
+def test_a_reply_with_unfilled_fields_is_refused(ctx: AppContext) -> None:
+    first, _ = collected(ctx)
+    with pytest.raises(ValidationError) as err:
+        ctx.inbox.reply(first.id, "More at {link}")
+    assert err.value.problems[0].code == "fields_unfilled" and CommentStub.replies == []
+    assert ctx.inbox.reply(first.id, "Firma: {equipo}").state == "sent"

@@ -187,3 +187,16 @@ def test_main_window_tab_title_tray_and_daily_summary(ictx: AppContext, qtbot: A
     assert shown[0][0] == "Comments waiting for an answer"
     notifier.show_target()
     assert window.tabs.currentWidget() is window.inbox
+
+
+def test_inbox_settings(view: InboxView, ictx: AppContext) -> None:
+    from app.settings import INBOX_RETENTION_DAYS
+
+    dialog = view.open_settings()
+    assert dialog.retention.value() == 90
+    dialog.retention.setValue(30)
+    dialog.link_edit.setText(" https://labora.example ")
+    dialog.save()
+    assert ictx.settings.get(INBOX_RETENTION_DAYS) == "30"
+    assert ictx.settings.get(INBOX_LINK) == "https://labora.example"
+    assert ictx.inbox.retention_days == 30

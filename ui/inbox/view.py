@@ -150,7 +150,10 @@ class InboxView(QWidget):
         self.export_button.clicked.connect(self.export_records)
         self.purge_button = QPushButton(_("Purge old comments…"))
         self.purge_button.clicked.connect(self.purge_old)
+        self.settings_button = QPushButton(_("Inbox settings…"))
+        self.settings_button.clicked.connect(self.open_settings)
         bottom.addWidget(self.saved_button)
+        bottom.addWidget(self.settings_button)
         bottom.addStretch(1)
         bottom.addWidget(self.export_button)
         bottom.addWidget(self.purge_button)
@@ -448,17 +451,16 @@ class InboxView(QWidget):
         if c is None:
             return
         text = self.reply_edit.toPlainText()
-        if "{" in text and "}" in text:
-            fields = [f for f in ("name", "first_name", "link", "post_link") if f"{{{f}}}" in text]
-            if fields:
-                dialogs.show_error(
-                    self,
-                    _("Reply not sent"),
-                    _("Complete the fields first: {fields}").format(
-                        fields=", ".join("{" + f + "}" for f in fields)
-                    ),
-                )
-                return
+        fields = self.ctx.inbox.unfilled_fields(text)
+        if fields:
+            dialogs.show_error(
+                self,
+                _("Reply not sent"),
+                _("Complete the fields first: {fields}").format(
+                    fields=", ".join("{" + f + "}" for f in fields)
+                ),
+            )
+            return
         self.send_button.setEnabled(False)
         tasks.run_in_background(
             lambda: self.ctx.inbox.reply(c.id, text),
@@ -549,6 +551,14 @@ class InboxView(QWidget):
         self._saved_dialog.show()
         self._saved_dialog.raise_()
         return self._saved_dialog
+
+    def open_settings(self) -> Any:
+        """Open the inbox settings (non-modal); returns the dialog."""
+        from ui.inbox.settings import InboxSettingsDialog
+
+        dialog = InboxSettingsDialog(self.ctx, self)
+        dialog.show()
+        return dialog
 
     def export_records(self) -> int | None:
         """Ask for a file and write the records CSV; returns the rows written."""
