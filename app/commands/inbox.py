@@ -52,7 +52,7 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         elif args.inbox_command == "summary":
             print(service.summary())
         elif args.inbox_command == "collect":
-            result = service.collect()
+            result = service.collect(force=True)
             print(
                 ngettext("{n} new comment.", "{n} new comments.", len(result.new_ids)).format(
                     n=len(result.new_ids)

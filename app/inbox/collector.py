@@ -40,6 +40,18 @@ WATCH_SECONDS = 30 * 86400
 RECENT_POSTS = 10
 #: At most this many pages per post and run (the rest comes at the next run).
 MAX_PAGES_PER_POST = 40
+#: Older posts are asked less often: (watched for less than N seconds, ask at most every
+#: M seconds). Fewer calls within the rate limits, and fewer billed reads on X.
+POLL_STEPS: tuple[tuple[float, float], ...] = ((2 * 86400, 0.0), (7 * 86400, 3600.0))
+POLL_OLD_SECONDS = 6 * 3600.0
+
+
+def poll_interval(watched_seconds: float) -> float:
+    """Least seconds between two reads of a post watched for ``watched_seconds``."""
+    for age, interval in POLL_STEPS:
+        if watched_seconds < age:
+            return interval
+    return POLL_OLD_SECONDS
 
 
 @dataclass
@@ -76,8 +88,11 @@ class Collector:
         self.not_before: dict[int, datetime] = {}
         self._lock = threading.Lock()
 
-    def collect_all(self) -> CollectResult:
-        """One collection run over every usable account (never raises NetworkError)."""
+    def collect_all(self, force: bool = False) -> CollectResult:
+        """One collection run over every usable account (never raises NetworkError).
+
+        Older posts are skipped until their :func:`poll_interval` passed, unless ``force``
+        (the user asked to check now)."""
         result = CollectResult()
         if not self._lock.acquire(blocking=False):
             return result  # a run is already going on (the timer and a manual refresh)
@@ -85,19 +100,19 @@ class Collector:
             for account in self.accounts.list():
                 if account.status != "ok":
                     continue
-                self._collect_account(account, result)
+                self._collect_account(account, result, force)
         finally:
             self._lock.release()
         return result
 
-    def collect_account(self, account: Account) -> CollectResult:
+    def collect_account(self, account: Account, force: bool = True) -> CollectResult:
         """One run over ``account`` only."""
         result = CollectResult()
         with self._lock:
-            self._collect_account(account, result)
+            self._collect_account(account, result, force)
         return result
 
-    def _collect_account(self, account: Account, result: CollectResult) -> None:
+    def _collect_account(self, account: Account, result: CollectResult, force: bool) -> None:
         now = self.clock.now()
         wait_until = self.not_before.get(account.id)
         if wait_until is not None and now < wait_until:
@@ -108,7 +123,9 @@ class Collector:
             if not client.supports_comments:
                 return
             for delivery_id, post_id in self._posts(account, client):
-                result.new_ids += self.collect_post(account, client, post_id, delivery_id, result)
+                result.new_ids += self.collect_post(
+                    account, client, post_id, delivery_id, result, force=force
+                )
         except RateLimited as exc:
             until = self.clock.now() + timedelta(seconds=max(1.0, exc.retry_after))
             self.not_before[account.id] = until
@@ -143,14 +160,21 @@ class Collector:
         post_remote_id: str,
         delivery_id: int | None = None,
         result: CollectResult | None = None,
+        *,
+        force: bool = True,
     ) -> list[int]:
         """Collect what is new on one post; returns the new comment ids.
 
+        Without ``force`` a post read less than :func:`poll_interval` ago is skipped.
         Raises the client's NetworkError (the cursor saved so far is kept).
         """
         result = result if result is not None else CollectResult()
-        state = self.inbox.post_cursor(account.id, post_remote_id, delivery_id, self.clock.now())
-        delivery_id = state.delivery_id
+        now = self.clock.now()
+        state = self.inbox.post_cursor(account.id, post_remote_id, delivery_id, now)
+        if not force and state.complete and state.last_fetched_at and state.first_seen_at:
+            watched = (now - state.first_seen_at).total_seconds()
+            if (now - state.last_fetched_at).total_seconds() < poll_interval(watched):
+                return []
         if not state.complete:
             return self._walk(account, client, state, state.cursor, result, first=True)[0]
         # A later walk: the front first (newest-first lists), then the old tail.

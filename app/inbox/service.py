@@ -52,10 +52,12 @@ class InboxService:
         self._can_hide: dict[int, bool] = {}
 
     # -- collecting --------------------------------------------------------------------
-    def collect(self) -> CollectResult:
-        """Collect new comments of every account now; reconcile replies left unknown."""
+    def collect(self, force: bool = False) -> CollectResult:
+        """Collect new comments of every account; reconcile replies left unknown.
+
+        ``force``: also read the older posts not due yet (the user asked to check now)."""
         self.actions.reconcile_pending()
-        result = self.collector.collect_all()
+        result = self.collector.collect_all(force)
         if result.new_ids:
             self.listener.data_changed()
         for hook in list(self._on_collected):

@@ -114,6 +114,7 @@ class PostCursor:
     tail_cursor: str | None
     complete: bool
     last_fetched_at: datetime | None
+    first_seen_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def _cursor(row: dict[str, Any]) -> PostCursor:
         tail_cursor=row["tail_cursor"],
         complete=bool(row["complete"]),
         last_fetched_at=from_iso(row["last_fetched_at"]),
+        first_seen_at=from_iso(row["first_seen_at"]),
     )
 
 

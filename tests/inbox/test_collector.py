@@ -195,3 +195,24 @@ def test_thread_and_counts_per_post(ctx: AppContext) -> None:
     reply = ctx.inbox.comments(CommentFilter(search="number 3"))[0]
     thread = ctx.inbox.thread(reply)
     assert [c.remote_id for c in thread] == ["p1_c1", "p1_c2", "p1_c3"]
+
+
+def test_older_posts_are_asked_less_often(ctx: AppContext) -> None:
+    from app.inbox.collector import poll_interval
+
+    assert poll_interval(3600) == 0 and poll_interval(3 * 86400) == 3600
+    assert poll_interval(30 * 86400) == 6 * 3600
+    add_account(ctx)
+    CommentStub.recent = ["p1"]
+    CommentStub.add("p1", 2)
+    ctx.inbox.collect()
+    ctx.clock.advance(3 * 86400)  # type: ignore[attr-defined]
+    ctx.inbox.collect()  # read once at 3 days old
+    CommentStub.add("p1", 1)
+    CommentStub.list_calls = []
+    ctx.clock.advance(600)  # type: ignore[attr-defined]
+    assert ctx.inbox.collect().new_ids == [] and CommentStub.list_calls == []
+    assert len(ctx.inbox.collect(force=True).new_ids) == 1  # "check now" reads it anyway
+    CommentStub.add("p1", 1)
+    ctx.clock.advance(3600)  # type: ignore[attr-defined]
+    assert len(ctx.inbox.collect().new_ids) == 1

@@ -538,7 +538,7 @@ class InboxView(QWidget):
             self.check_button.setEnabled(True)
             dialogs.show_error(self, _("Comments not checked"), dialogs.describe_error(exc))
 
-        tasks.run_in_background(self.ctx.inbox.collect, done, failed)
+        tasks.run_in_background(lambda: self.ctx.inbox.collect(force=True), done, failed)
 
     # -- records -------------------------------------------------------------------------
     def open_saved_replies(self) -> Any:
