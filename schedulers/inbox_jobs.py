@@ -46,6 +46,7 @@ class InboxJobs:
         """Start the inbox scheduler (its own single worker thread)."""
         if self._scheduler is not None:
             return
+        self.ctx.inbox.collector.cancelled.clear()
         minutes = self.ctx.settings.int_option(INBOX_COLLECT_MINUTES, minimum=1)
         scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(1)},
@@ -80,6 +81,7 @@ class InboxJobs:
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is None:
             return
+        self.ctx.inbox.collector.cancelled.set()  # a run in progress stops at the next page
         scheduler.shutdown(wait=False)
         if wait:
             pool = getattr(scheduler._lookup_executor("default"), "_pool", None)

@@ -87,6 +87,9 @@ class Collector:
         #: account id -> aware UTC instant before which the account is not asked again.
         self.not_before: dict[int, datetime] = {}
         self._lock = threading.Lock()
+        #: Set to stop a run between two pages (the program is quitting); cleared by the
+        #: next :meth:`collect_all`'s owner (see schedulers/inbox_jobs.py).
+        self.cancelled = threading.Event()
 
     def collect_all(self, force: bool = False) -> CollectResult:
         """One collection run over every usable account (never raises NetworkError).
@@ -98,6 +101,8 @@ class Collector:
             return result  # a run is already going on (the timer and a manual refresh)
         try:
             for account in self.accounts.list():
+                if self.cancelled.is_set():
+                    break
                 if account.status != "ok":
                     continue
                 self._collect_account(account, result, force)
@@ -123,6 +128,8 @@ class Collector:
             if not client.supports_comments:
                 return
             for delivery_id, post_id in self._posts(account, client):
+                if self.cancelled.is_set():
+                    return
                 result.new_ids += self.collect_post(
                     account, client, post_id, delivery_id, result, force=force
                 )
@@ -197,9 +204,14 @@ class Collector:
         stop_on_known: bool = False,
     ) -> tuple[list[int], str]:
         """Read pages from ``cursor``; returns (new ids, why it stopped: "end", "known"
-        (a page of known comments) or "limit" (:attr:`max_pages`))."""
+        (a page of known comments), "limit" (:attr:`max_pages` or stopped between pages) or
+        "cancelled" (stopped before the first page))."""
         new: list[int] = []
-        for _n in range(self.max_pages):
+        for n in range(self.max_pages):
+            if self.cancelled.is_set():
+                if n == 0:
+                    return new, "cancelled"
+                break  # saved below like a page limit: the next run resumes here
             page: CommentPage = client.list_comments(state.post_remote_id, cursor)
             result.pages += 1
             comments = list(page.comments)

@@ -216,3 +216,29 @@ def test_older_posts_are_asked_less_often(ctx: AppContext) -> None:
     CommentStub.add("p1", 1)
     ctx.clock.advance(3600)  # type: ignore[attr-defined]
     assert len(ctx.inbox.collect().new_ids) == 1
+
+
+@pytest.mark.parametrize(("order", "paging"), COMBOS)
+def test_a_run_stopped_between_pages_resumes_without_loss(
+    ctx: AppContext, order: str, paging: str
+) -> None:
+    CommentStub.order, CommentStub.paging = order, paging
+    add_account(ctx)
+    CommentStub.recent = ["p1"]
+    CommentStub.add("p1", 100)
+    ctx.inbox.collect()
+    CommentStub.add("p1", 80)
+
+    def stop_after_two(call: int) -> None:
+        if len(CommentStub.list_calls) == 2:
+            ctx.inbox.collector.cancelled.set()
+
+    CommentStub.list_calls = []
+    CommentStub.between_pages = stop_after_two
+    ctx.inbox.collect()
+    CommentStub.between_pages = None
+    ctx.inbox.collector.cancelled.clear()
+    for _run in range(3):
+        ctx.inbox.collect()
+    ids = stored_ids(ctx)
+    assert len(ids) == len(set(ids)) == 180
