@@ -69,6 +69,7 @@ class Comment:
     post_label: str = ""
     post_permalink: str = ""
     campaign_id: int | None = None
+    post_language: str = ""
 
     def remote(self) -> RemoteComment:
         """This comment as the network client takes it."""
@@ -145,7 +146,7 @@ class CommentFilter:
 
 _SELECT = """
 SELECT c.*, a.name AS account_name, p.text AS post_text, d.permalink AS post_permalink,
-       p.campaign_id AS campaign_id
+       p.campaign_id AS campaign_id, p.language AS post_language
 FROM comments c
 JOIN accounts a ON a.id = c.account_id
 LEFT JOIN deliveries d ON d.id = c.delivery_id
@@ -187,6 +188,7 @@ def _comment(row: dict[str, Any]) -> Comment:
         post_label=post_text[:80],
         post_permalink=row.get("post_permalink") or "",
         campaign_id=row.get("campaign_id"),
+        post_language=row.get("post_language") or "",
     )
 
 

@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -218,6 +218,8 @@ class InboxView(QWidget):
         self.send_button = QPushButton(_("Send reply"))
         self.send_button.setDefault(True)
         self.send_button.clicked.connect(self.send_reply)
+        self.send_button.setToolTip(_("Send the reply (Ctrl+Enter)"))
+        QShortcut(QKeySequence("Ctrl+Return"), self.reply_edit, self.send_reply)
         send_row.addWidget(self.fields_label, 1)
         send_row.addWidget(self.send_button)
         lay.addLayout(send_row)
@@ -421,7 +423,9 @@ class InboxView(QWidget):
         self.template_box.blockSignals(True)
         self.template_box.clear()
         self.template_box.addItem(_("Choose a saved reply…"), None)
-        for r in self.ctx.inbox.saved_replies():
+        language = self.current.post_language if self.current else ""
+        replies = sorted(self.ctx.inbox.saved_replies(), key=lambda r: r.language != language)
+        for r in replies:  # the post's language first
             self.template_box.addItem(f"{r.name} ({language_label(r.language)})", r.id)
         self.template_box.blockSignals(False)
 
