@@ -8,6 +8,7 @@ from pathlib import Path
 from app import paths
 from app.clock import Clock, SystemClock
 from app.events import ListenerHub
+from app.inbox.service import InboxService
 from app.networks.registry import create_client
 from app.secrets import CredentialStore
 from app.services.accounts import AccountService, ClientFactory
@@ -17,6 +18,7 @@ from app.services.posts import PostService
 from app.services.publishing import PublishingService
 from app.services.reschedule import RescheduleService
 from app.settings import Settings
+from app.storage.inbox import InboxStore
 from app.storage.repository import Store
 
 
@@ -66,6 +68,9 @@ class AppContext:
             on_schedule_changed=self.schedule_changed,
         )
         self.campaigns = CampaignService(self.store, self.clock, self.listeners, self.reschedule)
+        self.inbox = InboxService(
+            InboxStore(self.store), self.accounts, self.clock, self.listeners, self.settings
+        )
 
     def on_schedule_changed(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` whenever what is due when may have changed."""

@@ -12,4 +12,5 @@ COMMAND_MODULES: list[str] = [
     "app.commands.transfer",
     "app.commands.reschedule",
     "app.commands.xcost",
+    "app.commands.inbox",
 ]
