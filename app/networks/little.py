@@ -41,7 +41,7 @@ MENTION_RE = re.compile(
 )
 """An intended mention in the author's text (the display name may itself contain escapes)."""
 
-URL_RE = re.compile(r"https?://[^\s]+", re.IGNORECASE)
+URL_RE = re.compile(r"https?://[^\s\\]+", re.IGNORECASE)
 HASHTAG_RE = re.compile(r"#(?P<tag>[^\W_]+)")
 """``#`` followed by letters/digits (Unicode); ``_`` ends the tag (it is reserved)."""
 
