@@ -392,6 +392,8 @@ class LinkedIn(Network):
         image_max_bytes=IMAGE_MAX_BYTES,
         image_formats=frozenset({"JPEG", "PNG", "GIF"}),
     )
+    prepare_lead_seconds: ClassVar[int] = 600
+    """Uploads (a video may take minutes to process) start 10 minutes before due."""
     required_scopes: ClassVar[frozenset[str]] = MEMBER_SCOPES
     """Member posting scope; an organization also needs :data:`ORGANIZATION_SCOPES`
     (see :meth:`scopes_for`)."""
@@ -421,6 +423,7 @@ class LinkedIn(Network):
         self._session = session
         self._http = self._client(self.base_url or DEFAULT_BASE_URL)
         self._upload_clients: dict[str, HttpClient] = {}
+        self._org_names: dict[str, str] = {}
 
     def _client(self, base: str) -> HttpClient:
         return HttpClient(
@@ -502,6 +505,15 @@ class LinkedIn(Network):
         self, url: str, media: OutgoingMedia, start: int = 0, length: int | None = None
     ) -> requests.Response:
         client, path, trusted = self._upload_target(url)
+        try:
+            on_disk = media.path.stat().st_size
+        except OSError:
+            on_disk = -1
+        if on_disk < 0 or (length is None and on_disk != media.size_bytes):
+            raise Rejected(
+                _("The media file {name} cannot be read.").format(name=media.path.name),
+                code="media_unreadable",
+            )
         size = media.size_bytes if length is None else length
         headers = {"Authorization": f"Bearer {self._token}"} if trusted else {}
         body = _Body("application/octet-stream", path=media.path, start=start, length=size)
@@ -659,8 +671,17 @@ class LinkedIn(Network):
         return published
 
     def prepare(self, post: OutgoingPost) -> bool:
-        """Upload the media ahead of time (resumable through ``post.progress``)."""
-        self._content(post)
+        """Upload the media ahead of time (resumable through ``post.progress``).
+
+        Returns False while LinkedIn is still processing an upload (call again later);
+        raises the usual errors otherwise. Text-only posts need no network call.
+        """
+        try:
+            self._content(post)
+        except Transient as exc:
+            if exc.code == "processing":
+                return False
+            raise
         return True
 
     def _still_there(self, urn: str) -> bool:
@@ -852,6 +873,12 @@ class LinkedIn(Network):
             state["video"] = video
             post.progress.save()
         urn = str(video["urn"])
+        if not video.get("finalized") and video.get("finalize_sent"):
+            # The last finalize call got no answer: if LinkedIn took it, do not repeat it.
+            status = str(self._read(f"/rest/videos/{encode_urn(urn)}").get("status") or "")
+            if status in ("PROCESSING", "AVAILABLE"):
+                video["finalized"] = True
+                post.progress.save()
         if not video.get("finalized"):
             etags: list[str] = video["etags"]
             for part in video["parts"][len(etags) :]:
@@ -868,6 +895,8 @@ class LinkedIn(Network):
                     )
                 etags.append(etag)
                 post.progress.save()
+            video["finalize_sent"] = True
+            post.progress.save()
             self._call(
                 "POST",
                 "/rest/videos",
@@ -1075,9 +1104,9 @@ class LinkedIn(Network):
         when = _ms_to_dt(created.get("time")) if isinstance(created, dict) else None
         parent = item.get("parentComment")
         if actor.startswith("urn:li:organization:"):
-            author = _("LinkedIn page")
+            author = self._organization_name(actor) or _("LinkedIn page")
         else:
-            author = _("LinkedIn member")
+            author = _("LinkedIn member")  # a member's name needs restricted permissions
         return RemoteComment(
             remote_id=urn,
             post_remote_id=post_urn,
@@ -1089,6 +1118,16 @@ class LinkedIn(Network):
             permalink=f"{permalink_for(post_urn)}?commentUrn={encode_urn(urn)}",
             is_own=actor == self.remote_id,
         )
+
+    def _organization_name(self, urn: str) -> str:
+        """``localizedName`` of an organization (cached; "" when it cannot be read)."""
+        if urn not in self._org_names:
+            try:
+                body = self._read(f"/rest/organizations/{urn.rsplit(':', 1)[1]}")
+                self._org_names[urn] = str(body.get("localizedName") or "")
+            except NetworkError:
+                return ""
+        return self._org_names[urn]
 
     def list_comments(self, post_remote_id: str, cursor: str | None = None) -> CommentPage:
         """One page (:data:`COMMENT_PAGE_SIZE`) of top-level comments with their replies:

@@ -389,7 +389,7 @@ def test_video_in_parts(client: LinkedIn, fake: FakeLinkedIn) -> None:
 def test_video_resumes_after_a_failed_part(client: LinkedIn, fake: FakeLinkedIn) -> None:
     item = media("tutorial-inscripcion-1280x720.mp4")
     progress = Progress()
-    fake.fail_next(r"^/dms-uploads/video/.*/1$", status=500)
+    fake.fail_next(r"^/dms-uploads/video/\w+/1\?", status=500)
     expect(Transient, client.publish, OutgoingPost("Tutorial", media=(item,), progress=progress))
     assert len(progress.data["linkedin"]["video"]["etags"]) == 1
     client.publish(OutgoingPost("Tutorial", media=(item,), progress=progress))
@@ -640,3 +640,65 @@ def test_shared_samples_go_out_as_expected(
         entry = stored["content"]["media"]
         assert assets[entry["id"]]["sha256"] == sha(items[0].path)
         assert entry.get("altText", "") == items[0].alt_text
+
+
+# ---------------------------------------------------------------------- hardening
+
+
+def test_lost_finalize_answer_is_not_repeated(client: LinkedIn, fake: FakeLinkedIn) -> None:
+    item = media("tutorial-inscripcion-1280x720.mp4")
+    progress = Progress()
+    fake.drop_after_create_next(r"^/rest/videos\?action=finalizeUpload$")  # done, no answer
+    expect(Transient, client.publish, OutgoingPost("V", media=(item,), progress=progress))
+    video = progress.data["linkedin"]["video"]
+    assert video["finalize_sent"] and not video["finalized"]
+    client.publish(OutgoingPost("V", media=(item,), progress=progress))
+    finals = [r for r in fake.requests() if "finalizeUpload" in r["query"]]
+    assert len(finals) == 1  # the retry saw the video processing: not finalized twice
+    assert len(fake.posts()) == 1 and len(fake.assets()) == 1
+
+
+def test_finalize_never_received_is_sent_again(client: LinkedIn, fake: FakeLinkedIn) -> None:
+    item = media("tutorial-inscripcion-1280x720.mp4")
+    progress = Progress()
+    fake.drop_next(r"^/rest/videos\?action=initializeUpload$")
+    expect(Transient, client.publish, OutgoingPost("V", media=(item,), progress=progress))
+    assert "video" not in progress.data["linkedin"]  # no answer to init: nothing to resume
+    fake.drop_next(r"finalizeUpload")  # never reaches LinkedIn
+    expect(Transient, client.publish, OutgoingPost("V", media=(item,), progress=progress))
+    assert progress.data["linkedin"]["video"]["finalize_sent"]
+    client.publish(OutgoingPost("V", media=(item,), progress=progress))
+    [post] = fake.posts()
+    assert post["content"]["media"]["id"] == progress.data["linkedin"]["video"]["urn"]
+    puts = [r for r in fake.requests() if r["method"] == "PUT"]
+    assert len(puts) == 3  # parts were not sent again
+
+
+def test_prepare_uploads_ahead(client: LinkedIn, fake: FakeLinkedIn) -> None:
+    assert LinkedIn.prepare_lead_seconds == 600
+    progress = Progress()
+    post = OutgoingPost("Foto", media=(media("carrusel-1-1080x1080.jpg"),), progress=progress)
+    fake.processing_polls = 100
+    client.poll_attempts = 2
+    assert client.prepare(post) is False  # still processing: try again later
+    client.poll_attempts = 200
+    assert client.prepare(post) is True
+    assert client.prepare(OutgoingPost("Solo texto")) is True
+    client.publish(post)
+    assert len(fake.assets()) == 1 and len(fake.posts()) == 1
+
+
+def test_missing_media_file(client: LinkedIn, fake: FakeLinkedIn, tmp_path: Path) -> None:
+    gone = OutgoingMedia(tmp_path / "borrada.jpg", "", "image/jpeg", 1000)
+    err = expect(Rejected, client.publish, OutgoingPost("x", media=(gone,)))
+    assert err.code == "media_unreadable" and "borrada.jpg" in str(err)
+    assert fake.posts() == []
+
+
+def test_comment_author_names(client: LinkedIn, fake: FakeLinkedIn) -> None:
+    urn = client.publish(OutgoingPost("Post")).remote_id
+    fake.add_comment(urn, ORG, "Nuestro comentario")
+    fake.add_comment(urn, "urn:li:person:zz", "Otro")
+    own, other = client.list_comments(urn).comments
+    assert own.author_name == DEFAULT_ORG_NAME and own.is_own
+    assert other.author_name == "LinkedIn member" and not other.is_own

@@ -509,7 +509,8 @@ class FakeLinkedIn:
         retry_after: int | None = None,
         raw_body: str | None = None,
     ) -> None:
-        """Answer the next ``times`` requests whose (decoded) path matches ``path`` with
+        """Answer the next ``times`` requests whose decoded path (plus ``?query`` when there is
+        one; ``path`` is a regex searched in it) matches with
         ``status`` and the error envelope (defaults per status: 401 INVALID_ACCESS_TOKEN
         65600, 403 ACCESS_DENIED 100, 429 TOO_MANY_REQUESTS, 5xx INTERNAL_SERVER_ERROR)."""
         defaults = {
@@ -536,7 +537,8 @@ class FakeLinkedIn:
         )
 
     def drop_after_create_next(self, path: str = "", *, times: int = 1) -> None:
-        """The next successful create (POST) matching is stored, then the socket closed."""
+        """The next successful create (a post, a comment, a video finalize) matching is
+        done, then the socket closed with no answer."""
         self._add_fault("drop_after_create", path, "POST", times)
 
     def drop_next(self, path: str = "", *, method: str | None = None, times: int = 1) -> None:
@@ -655,9 +657,10 @@ class FakeLinkedIn:
                 entry["json"] = json.loads(body)
         with self._lock:
             self._log.append(entry)
-        if self._take("drop", method, path):
+        where = path + (f"?{split.query}" if split.query else "")  # faults see the query
+        if self._take("drop", method, where):
             return _DROP
-        fail = self._take("fail", method, path)
+        fail = self._take("fail", method, where)
         if fail:
             reply = self._fault_reply(fail)
         else:
@@ -667,10 +670,10 @@ class FakeLinkedIn:
             except LinkedInError as err:
                 reply = self._json_reply(err.status, err.body, err.headers)
         entry["status"] = reply.status
-        if reply.created and self._take("drop_after_create", method, path):
+        if reply.created and self._take("drop_after_create", method, where):
             entry["status"] = None
             return _DROP
-        delay = self._take("delay", method, path)
+        delay = self._take("delay", method, where)
         if delay:
             time.sleep(delay.options["seconds"])
         return reply
@@ -1238,7 +1241,7 @@ class FakeLinkedIn:
         asset.uploaded = True
         asset.status = "PROCESSING"
         asset.polls_left = self.processing_polls
-        return _Reply(200, b"", {})
+        return _Reply(200, b"", {}, created=True)
 
     # -------------------------------------------------------------- comments
 
