@@ -250,6 +250,11 @@ def _json_body(payload: dict[str, Any]) -> _Body:
 # ------------------------------------------------------------------ error mapping
 
 
+VERSION_CODES = frozenset({"VERSION_MISSING", "NONEXISTENT_VERSION", "VERSION_NOT_ACTIVE"})
+"""Envelope codes for a missing or sunset ``LinkedIn-Version`` (UNVERIFIED names)."""
+_VERSION_RE = re.compile(r"requested version \S+ is not active|version must be present")
+
+
 def _envelope(response: requests.Response) -> dict[str, Any] | None:
     try:
         body = response.json()
@@ -323,7 +328,7 @@ def classify_linkedin_error(
             **kw,
         )
     lowered = f"{vendor} {message}".lower()
-    if status == 426 or (status == 400 and "version" in lowered):
+    if status == 426 or vendor in VERSION_CODES or _VERSION_RE.search(lowered):
         return Rejected(
             _(
                 "{network} no longer accepts the API version Pregonero uses ({version}). Update"
@@ -628,7 +633,14 @@ class LinkedIn(Network):
         """
         if self.remote_id.startswith("urn:li:organization:"):
             org_id = self.remote_id.rsplit(":", 1)[1]
-            body = self._read(f"/rest/organizations/{org_id}")
+            try:
+                body = self._read(f"/rest/organizations/{org_id}")
+            except Rejected as exc:
+                if exc.code != "ACCESS_DENIED":
+                    raise
+                # No admin-lookup scope: the token still works if it says who it is.
+                self._read("/v2/userinfo")
+                return AccountInfo(self.remote_id, "")
             return AccountInfo(self.remote_id, str(body.get("localizedName") or ""))
         body = self._read("/v2/userinfo")
         urn = f"urn:li:person:{body.get('sub', '')}"

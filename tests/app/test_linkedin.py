@@ -702,3 +702,105 @@ def test_comment_author_names(client: LinkedIn, fake: FakeLinkedIn) -> None:
     own, other = client.list_comments(urn).comments
     assert own.author_name == DEFAULT_ORG_NAME and own.is_own
     assert other.author_name == "LinkedIn member" and not other.is_own
+
+
+def test_upload_urls_are_used_as_given_and_get_the_token_only_on_linkedin() -> None:
+    client = LinkedIn(ORG, TOKEN)  # no override: real hosts
+    http, path, trusted = client._upload_target(
+        "https://www.linkedin.com/dms-uploads/C4E10AQ/uploaded-image/0?ca=vector_ads&ut=08z"
+    )
+    assert http.base_url == "https://www.linkedin.com" and trusted
+    assert path == "/dms-uploads/C4E10AQ/uploaded-image/0?ca=vector_ads&ut=08z"
+    other, _path, trusted = client._upload_target("https://uploads.example.net/part/1?sig=x")
+    assert other.base_url == "https://uploads.example.net" and not trusted
+    _http, _p, trusted = client._upload_target("http://www.linkedin.com/x")
+    assert not trusted  # never a token over plain HTTP
+
+
+def _response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+    r = requests.Response()
+    r.status_code = status
+    r._content = json.dumps(body).encode()
+    r.headers.update(headers or {})
+    return r
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "code"),
+    [
+        (
+            401,
+            {
+                "status": 401,
+                "serviceErrorCode": 65600,
+                "code": "INVALID_ACCESS_TOKEN",
+                "message": "Invalid access token",
+            },
+            AuthExpired,
+            "INVALID_ACCESS_TOKEN",
+        ),
+        (
+            426,
+            {
+                "status": 426,
+                "code": "NONEXISTENT_VERSION",
+                "message": "Requested version 202301 is not active",
+            },
+            Rejected,
+            "version",
+        ),
+        (
+            400,
+            {"status": 400, "code": "VERSION_MISSING", "message": "A version must be present."},
+            Rejected,
+            "version",
+        ),
+        (
+            400,
+            {
+                "status": 400,
+                "code": "ILLEGAL_ARGUMENT",
+                "message": "X-Restli-Protocol-Version 2.0.0 is required",
+            },
+            Rejected,
+            "ILLEGAL_ARGUMENT",
+        ),
+        (
+            422,
+            {"status": 422, "message": "Content is a duplicate of urn:li:share:7"},
+            Duplicate,
+            "http_422",
+        ),
+        (
+            422,
+            {
+                "status": 422,
+                "message": (
+                    "ERROR :: /commentary :: field is required but not found\n"
+                    "ERROR :: /author :: invalid"
+                ),
+            },
+            Rejected,
+            "http_422",
+        ),
+        (404, {"status": 404, "message": "Not found"}, Rejected, "not_found"),
+        (502, {"status": 502, "message": "Bad gateway"}, Transient, "http_502"),
+    ],
+)
+def test_classify(status: int, body: dict[str, Any], kind: type[NetworkError], code: str) -> None:
+    err = linkedin_module.classify_linkedin_error(_response(status, body))
+    assert type(err) is kind and err.code == code
+    if status == 422 and kind is Rejected:
+        assert "/commentary: field is required but not found" in str(err)
+        assert "/author: invalid" in str(err)
+    if code == "version":
+        assert "Update Pregonero" in str(err)
+    assert linkedin_module.classify_linkedin_error(_response(201, {})) is None
+
+
+def test_verify_organization_without_admin_scope(fake: FakeLinkedIn) -> None:
+    fake.add_member("m3", "TOKEN-3", "Ana", admin_of=[DEFAULT_ORG], scopes=["openid", "profile"])
+    client = LinkedIn(ORG, "TOKEN-3", base_url=fake.url, timeout=3)
+    assert client.verify().remote_id == ORG
+    fake.expire_token("TOKEN-3")
+    expect(AuthExpired, client.verify)

@@ -834,6 +834,17 @@ class FakeLinkedIn:
         if resource == "organizationAcls" and method == "GET" and len(segs) == 1:
             return self._acls(params, member)
         if resource == "organizations" and method == "GET" and len(segs) == 2:
+            if (
+                member.scopes is not None
+                and not {
+                    "rw_organization_admin",
+                    "r_organization_admin",
+                }
+                & member.scopes
+            ):
+                raise LinkedInError(
+                    403, "Not enough permissions to access: organizations.GET", "ACCESS_DENIED", 100
+                )
             if segs[1] not in self._orgs:
                 raise LinkedInError(404, f"Organization {segs[1]} not found", "NOT_FOUND")
             return self._json_reply(
