@@ -5,7 +5,8 @@ Contract: shared docs/platforms.md section 4. API pages this follows:
 * Posts: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api
 * Images / Videos / Documents APIs: .../community-management/shares/images-api,
   .../videos-api, .../documents-api
-* little text: .../community-management/shares/little-text-format (see :mod:`app.networks.little`)
+* little text (post commentary only; comments, titles and alt texts are plain text):
+  .../community-management/shares/little-text-format (see :mod:`app.networks.little`)
 * Comments: .../community-management/shares/comments-api
 * Organization access control: .../community-management/organizations/
   organization-access-control-by-role
@@ -1111,7 +1112,7 @@ class LinkedIn(Network):
             return None
         actor = str(item.get("actor") or "")
         message = item.get("message")
-        text = little.to_plain(str(message.get("text") or "")) if isinstance(message, dict) else ""
+        text = str(message.get("text") or "") if isinstance(message, dict) else ""
         created = item.get("created")
         when = _ms_to_dt(created.get("time")) if isinstance(created, dict) else None
         parent = item.get("parentComment")
@@ -1181,7 +1182,9 @@ class LinkedIn(Network):
 
     def reply_comment(self, comment: RemoteComment, text: str) -> str:
         """Reply as the author: ``POST /rest/socialActions/{parent comment urn}/comments``
-        with ``actor``, ``object``, ``parentComment`` and ``message.text`` (little-escaped).
+        with ``actor``, ``object``, ``parentComment`` and ``message.text`` as plain text
+        (comments use ``message.attributes`` for mentions, not little: only post commentary
+        is escaped, per the issue and the Comments API's attribute model).
         LinkedIn keeps two levels, so a reply to a reply answers its top-level comment.
         Returns the new comment's URN; UnknownOutcome when the answer is lost."""
         parent = comment.parent_remote_id or comment.remote_id
@@ -1193,7 +1196,7 @@ class LinkedIn(Network):
                 "actor": self.remote_id,
                 "object": obj,
                 "parentComment": parent,
-                "message": {"text": little.escape(text)},
+                "message": {"text": text},
             },
         )
         body = self._json(response) or {}
@@ -1220,7 +1223,7 @@ class LinkedIn(Network):
         if since.tzinfo is None:
             since = since.replace(tzinfo=UTC)
         earliest = since - RECONCILE_SLACK
-        wanted = little.normalize(little.to_plain(little.escape(text)))
+        wanted = little.normalize(text)
         start = 0
         while True:
             items, total = self._comments(parent, start, COMMENT_PAGE_SIZE)

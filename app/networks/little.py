@@ -1,4 +1,8 @@
-"""LinkedIn's "little" text format: escaping for post commentary and comment text.
+"""LinkedIn's "little" text format: escaping for post commentary.
+
+Only a post's ``commentary`` is little text ("little is a simplified replacement for this
+model used in the Posts API"); comment messages (``message.text`` + ``attributes``),
+titles and alt texts are plain text and are sent as they are.
 
 Source: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/little-text-format
 (views li-lms-2023-09 .. 2024-11 read): "Characters reserved for little elements must be

@@ -236,12 +236,12 @@ def test_link_post_is_an_article(client: LinkedIn, fake: FakeLinkedIn) -> None:
     post = OutgoingPost(
         "Consulta las bases",
         link="https://empleo.example.es/practicas",
-        options=PostOptions(title="Bases PNL 2027"),
+        options=PostOptions(title="Bases (PNL) 2027"),
     )
     client.publish(post)
     [stored] = fake.posts()
     assert stored["content"] == {
-        "article": {"source": "https://empleo.example.es/practicas", "title": "Bases PNL 2027"}
+        "article": {"source": "https://empleo.example.es/practicas", "title": "Bases (PNL) 2027"}
     }
     assert stored["plain"] == "Consulta las bases"
 
@@ -342,12 +342,15 @@ def test_not_an_admin_of_the_organization(fake: FakeLinkedIn) -> None:
 
 
 def test_one_image_with_alt_text(client: LinkedIn, fake: FakeLinkedIn) -> None:
-    item = media("plan-formacion-2027-1200x627.jpg", "Cartel del plan")
+    item = media("plan-formacion-2027-1200x627.jpg", "Cartel del plan (azul) #2027")
     progress = Progress()
     client.publish(OutgoingPost("Plan (2027)", media=(item,), progress=progress))
     [post] = fake.posts()
     [asset] = fake.assets()
-    assert post["content"] == {"media": {"id": asset["urn"], "altText": "Cartel del plan"}}
+    # alt texts and titles are plain text: never escaped
+    assert post["content"] == {
+        "media": {"id": asset["urn"], "altText": "Cartel del plan (azul) #2027"}
+    }
     assert asset["sha256"] == sha(item.path) and asset["format"] == "JPEG"
     assert asset["status"] == "AVAILABLE" and asset["owner"] == ORG
     assert [a["urn"] for a in progress.data["linkedin"]["assets"].values()] == [asset["urn"]]
@@ -552,7 +555,7 @@ def test_verify(fake: FakeLinkedIn) -> None:
 def test_comments_list_reply_and_find(client: LinkedIn, fake: FakeLinkedIn) -> None:
     urn = client.publish(OutgoingPost("Feria de Empleo")).remote_id
     assert client.recent_posts() == [urn]
-    first = fake.add_comment(urn, "urn:li:person:vecina", "¿Hay que inscribirse \\(antes\\)?")
+    first = fake.add_comment(urn, "urn:li:person:vecina", "¿Hay que inscribirse (antes)?")
     page = client.list_comments(urn)
     [comment] = page.comments
     assert page.next_cursor is None
@@ -563,7 +566,7 @@ def test_comments_list_reply_and_find(client: LinkedIn, fake: FakeLinkedIn) -> N
     reply_id = client.reply_comment(comment, "No (entrada libre) #FeriaDeEmpleo")
     [stored] = [c for c in fake.comments() if c["urn"] == reply_id]
     assert stored["parent"] == first and stored["actor"] == ORG
-    assert stored["text"] == "No \\(entrada libre\\) #FeriaDeEmpleo"  # complete, not cut
+    assert stored["text"] == "No (entrada libre) #FeriaDeEmpleo"  # plain text: not escaped
     assert client.find_reply(comment, "No (entrada libre) #FeriaDeEmpleo", since) == reply_id
     assert client.find_reply(comment, "Otra cosa", since) is None
     page = client.list_comments(urn)

@@ -45,7 +45,8 @@ Endpoints:
   ``POST /rest/videos?action=finalizeUpload`` with every ETag in order -> MP4 check ->
   ``PROCESSING`` -> ``AVAILABLE``.
 * ``GET|POST /rest/socialActions/{urn}/comments`` (``start``/``count`` paging;
-  ``parentComment`` for replies; two levels only).
+  ``parentComment`` for replies; two levels only). Comment text is plain text (not
+  little): it is stored exactly as sent.
 """
 
 from __future__ import annotations
@@ -1376,9 +1377,10 @@ class FakeLinkedIn:
                     "replies can only be made to top-level comments",
                     "INVALID_VALUE",
                 )
-        kept = parse_little(text).kept
+        # Comment text is plain text (message.text + attributes), stored as sent: an
+        # escaping client would show its backslashes here.
         comment = self._new_comment(
-            post, actor, kept, given_parent if isinstance(given_parent, str) else None
+            post, actor, text, given_parent if isinstance(given_parent, str) else None
         )
         return self._json_reply(
             201, self._render_comment(comment), {"x-restli-id": comment.urn}, created=True
