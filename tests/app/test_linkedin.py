@@ -807,3 +807,48 @@ def test_verify_organization_without_admin_scope(fake: FakeLinkedIn) -> None:
     assert client.verify().remote_id == ORG
     fake.expire_token("TOKEN-3")
     expect(AuthExpired, client.verify)
+
+
+# ---------------------------------------------------------------------- fake control API
+
+
+def test_fake_control_api_and_cli(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.linkedin", "--port", "0", "--part-size", "50000"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        control = f"{url}/__fake__"
+        r = requests.post(
+            f"{control}/fail", json={"path": "^/rest/posts$", "status": 429}, timeout=3
+        )
+        assert r.json()["ok"]
+        client = LinkedIn(ORG, TOKEN, base_url=url, timeout=3, poll_interval=0)
+        expect(RateLimited, client.publish, OutgoingPost("Hola"))
+        client.publish(OutgoingPost("Hola (otra vez)"))
+        state = requests.get(f"{control}/state", timeout=3).json()
+        assert [p["plain"] for p in state["posts"]] == ["Hola (otra vez)"]
+        urn = state["posts"][0]["urn"]
+        r = requests.post(
+            f"{control}/add_comment",
+            json={"post_urn": urn, "actor": "urn:li:person:x", "text": "¿Y?"},
+            timeout=3,
+        )
+        assert r.json()["result"].startswith("urn:li:comment:(")
+        assert [c.text for c in client.list_comments(urn).comments] == ["¿Y?"]
+        assert requests.post(f"{control}/nope", json={}, timeout=3).status_code == 400
+        requests.post(f"{control}/reset", json={}, timeout=3)
+        assert requests.get(f"{control}/state", timeout=3).json()["posts"] == []
+    finally:
+        proc.terminate()
+        proc.wait(10)
