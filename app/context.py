@@ -8,6 +8,7 @@ from pathlib import Path
 from app import paths
 from app.clock import Clock, SystemClock
 from app.events import ListenerHub
+from app.inbox.service import InboxService
 from app.networks.registry import create_client
 from app.secrets import CredentialStore
 from app.services.accounts import AccountService, ClientFactory
@@ -18,6 +19,7 @@ from app.services.posts import PostService
 from app.services.publishing import PublishingService
 from app.services.reschedule import RescheduleService
 from app.settings import Settings
+from app.storage.inbox import InboxStore
 from app.storage.repository import Store
 
 
@@ -74,6 +76,9 @@ class AppContext:
         self.posts.handoffs = self.handoffs
         self.pause.handoffs = self.handoffs
         self.reschedule.hand_off = self.handoffs
+        self.inbox = InboxService(
+            InboxStore(self.store), self.accounts, self.clock, self.listeners, self.settings
+        )
 
     def on_schedule_changed(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` whenever what is due when may have changed."""

@@ -38,6 +38,7 @@ from app.context import AppContext
 from app.errors import StorageError, ValidationError
 from app.models import Delivery, DeliveryState
 from app.networks.registry import network_class
+from schedulers.inbox_jobs import InboxJobs
 from schedulers.lock import PublisherLock
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ class Runner:
         self._leads: dict[int, tuple[float, int]] = {}
         self.started = False
         ctx.on_schedule_changed(self.schedule_changed)
+        # Comments inbox (issue 10): its own scheduler and thread, never delays publishing.
+        self.inbox_jobs = InboxJobs(ctx, is_active=lambda: self.is_publisher)
 
     @property
     def grace_seconds(self) -> float:
@@ -121,6 +124,7 @@ class Runner:
             next_run_time=datetime.now(UTC),
             replace_existing=True,
         )
+        self.inbox_jobs.start()  # comments inbox (issue 10)
 
     def stop(self, wait: bool = True, *, keep_lock: bool = False) -> None:
         """Stop publishing (in-flight publishes finish first when ``wait``) and free the lock.
@@ -131,6 +135,7 @@ class Runner:
         handoffs = getattr(self.ctx, "handoffs", None)
         if handoffs is not None and handoffs.submit == self._submit_hand_off:
             handoffs.submit = None
+        self.inbox_jobs.stop(wait)  # comments inbox (issue 10)
         if self.started:
             # Never shutdown(wait=True): APScheduler 3 holds its job-store lock while it
             # waits for running jobs, and a running job that re-arms the wake-up job

@@ -12,4 +12,6 @@ COMMAND_MODULES: list[str] = [
     "app.commands.transfer",
     "app.commands.reschedule",
     "app.commands.handoff",
+    "app.commands.xcost",
+    "app.commands.inbox",
 ]
