@@ -46,6 +46,7 @@ from app.models import PROBLEMS, Account, DeliveryState, MediaFile, Post
 from app.networks.registry import NETWORKS, network_class
 from app.placeholders import placeholders, render, unknown_placeholders
 from app.services.checking import CheckInput
+from app.services.handoff import handed_off_label
 from app.services.posts import PostService
 from app.timeutil import (
     AmbiguousTimeError,
@@ -441,6 +442,19 @@ class Composer(QDialog):
                     + "\n"
                     + _("Correct the post if needed, then click Schedule or Publish now."),
                     error=True,
+                )
+            elif handed := [d for d in post.deliveries if d.state == S.HANDED_OFF]:
+                names = sorted(
+                    {
+                        network_class_label(self._accounts[d.account_id].network)
+                        for d in handed
+                        if d.account_id in self._accounts
+                    }
+                )
+                self._show_notice(
+                    handed_off_label(", ".join(names))
+                    + " "
+                    + _("Changes saved here are sent there too.")
                 )
             elif scheduled:
                 self._show_notice(

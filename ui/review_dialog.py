@@ -190,7 +190,8 @@ class ReviewDialog(QDialog):
                 self._page_name(network),
                 out.text,
                 out.link,
-                [str(m.path) for m in out.media],
+                [str(m.path) for m in out.media if not m.is_video],
+                options=out.options,
             )
             holder = QScrollArea()
             holder.setWidget(preview)

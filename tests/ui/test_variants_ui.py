@@ -256,3 +256,32 @@ def test_hand_off_option_checkbox(
     hidden = HandOffOption(ctx, accounts["facebook"])  # this stand-in cannot hold posts
     qtbot.addWidget(hidden)
     assert hidden.isHidden()
+
+
+def test_composer_says_the_network_holds_it(
+    qtbot: QtBot, ctx: AppContext, bridge: Bridge, accounts: dict[str, Account]
+) -> None:
+    post_id = post_for_all(ctx, accounts)
+    delivery = ctx.posts.get(post_id).deliveries[0]
+    ctx.store.transition(delivery.id, S.SCHEDULED, "t", now=ctx.clock.now())
+    ctx.store.transition(delivery.id, S.HANDED_OFF, "t", now=ctx.clock.now())
+    dialog = make(qtbot, ctx, bridge, post_id)
+    assert "Handed off to" in dialog.notice_label.text()
+    assert not dialog._read_only  # still editable: changes follow on the network
+
+
+def test_preview_shows_thread_and_first_comment(qtbot: QtBot) -> None:
+    from app.networks.base import PostOptions
+    from ui.previews import PostPreview
+
+    preview = PostPreview(
+        "x",
+        "Empleo",
+        "Primera parte",
+        None,
+        [],
+        options=PostOptions(thread=("Segunda", "Tercera"), first_comment="Más info"),
+    )
+    qtbot.addWidget(preview)
+    texts = [label.text() for label in preview.extra_labels]
+    assert texts == ["First comment: Más info", "Reply 2: Segunda", "Reply 3: Tercera"]
