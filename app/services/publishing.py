@@ -83,6 +83,12 @@ class PublishingService:
         self.checks = CheckService(store, clock)
         #: The native hand-off service (set by AppContext); None = no hand-offs.
         self.handoffs: HandOffService | None = None
+        #: Integration hooks ``setup(client, account) -> client`` run on every client
+        #: built for publishing (e.g. giving an Instagram client its media host).
+        self.client_setup: list[Callable[[Network, Account], Network]] = []
+        #: Integration hooks ``done(client, post)`` run after a delivery was published
+        #: from here (e.g. deleting files put on a media host); errors are only logged.
+        self.after_published: list[Callable[[Network, OutgoingPost], object]] = []
 
     def planned_at(self, delivery: Delivery) -> datetime | None:
         """When the user meant the delivery to go out: its post's time (aware UTC)."""
@@ -227,6 +233,11 @@ class PublishingService:
         except Exception as exc:  # noqa: BLE001 - every failure becomes a state
             return self._failed_attempt(delivery, account.id, exc)
         self._published(delivery, result, "published")
+        for hook in self.after_published:
+            try:
+                hook(client, out)
+            except Exception:  # noqa: BLE001 - published is published; log only
+                log.exception("after-published hook for delivery %s", delivery.id)
         return S.PUBLISHED
 
     def outgoing_for(self, delivery: Delivery, post: Post, network: str) -> OutgoingPost:
@@ -247,7 +258,10 @@ class PublishingService:
         """The network client of ``account`` for publishing, preparing and hand-offs: the
         one place to configure clients (integration hook, e.g. Instagram's media host).
         Raises CredentialsError when the token is missing from the keyring."""
-        return self.accounts.client(account)
+        client = self.accounts.client(account)
+        for setup in self.client_setup:
+            client = setup(client, account)
+        return client
 
     # -- preparing ahead -------------------------------------------------------------
     def prepare_lead_seconds(self, delivery: Delivery) -> int:

@@ -133,24 +133,6 @@ def delete_variant(store: Store, post_id: int, network: str) -> None:
         conn.execute("DELETE FROM media WHERE post_id = ? AND network = ?", (post_id, network))
 
 
-def copy_variants(store: Store, from_post: int, to_post: int) -> None:
-    """Copy every variant (and its media rows) of one post to another (duplicates)."""
-    with store.transaction() as conn:
-        conn.execute(
-            "INSERT INTO post_variants(post_id, network, text, link, own_media, options) "
-            "SELECT ?, network, text, link, own_media, options FROM post_variants "
-            "WHERE post_id = ?",
-            (to_post, from_post),
-        )
-        conn.execute(
-            "INSERT INTO media(post_id, position, path, original_name, sha256, size_bytes, mime, "
-            "width, height, alt_text, network) SELECT ?, position, path, original_name, sha256, "
-            "size_bytes, mime, width, height, alt_text, network FROM media "
-            "WHERE post_id = ? AND network != ''",
-            (to_post, from_post),
-        )
-
-
 def media_network(store: Store, media_id: int) -> str | None:
     """The ``network`` column of a media row ('' = shared), None if there is no such row."""
     rows = store._rows("SELECT network FROM media WHERE id = ?", (media_id,))

@@ -290,3 +290,27 @@ def test_a_warning_about_a_published_post_is_kept(
     ctx.clock.advance(1800)
     assert ctx.publishing.publish(post.deliveries[0].id) == S.PUBLISHED
     assert ctx.store.get_delivery(post.deliveries[0].id).last_error == "Sin comentario"
+
+
+def test_client_setup_and_after_published_hooks(ctx: AppContext) -> None:
+    seen: list[str] = []
+
+    def setup(client: object, account: object) -> object:
+        seen.append("setup")
+        return client
+
+    ctx.publishing.client_setup.append(setup)  # type: ignore[arg-type]
+    ctx.publishing.after_published.append(lambda c, p: seen.append(f"done {p.text}"))
+    ctx.publishing.after_published.append(lambda c, p: 1 / 0)  # a failing hook is only logged
+    post = ctx.posts.create_scheduled(
+        text="Hola",
+        link=None,
+        media=[],
+        account_ids=[ctx.accounts.by_name("Empleo").id],
+        when=NOW + timedelta(minutes=30),
+        tz=TZ,
+    )
+    assert isinstance(ctx.clock, FixedClock)
+    ctx.clock.advance(1800)
+    assert ctx.publishing.publish(post.deliveries[0].id) == S.PUBLISHED
+    assert seen == ["setup", "done Hola"]
