@@ -346,7 +346,11 @@ class Composer(QDialog):
         variants_box.setSpacing(4)
         variants_box.addWidget(variants_hint)
         variants_box.addWidget(self.variants_panel, 1)
-        form.addRow(_("Per network:"), variants_box)
+        self.variants_row = QWidget()
+        self.variants_row.setLayout(variants_box)
+        variants_box.setContentsMargins(0, 0, 0, 0)
+        form.addRow(_("Per network:"), self.variants_row)
+        self._form = form
 
         # Date, time and zone.
         when = QHBoxLayout()
@@ -416,7 +420,7 @@ class Composer(QDialog):
         if post is not None:
             self.text_edit.setPlainText(post.text)
             self.link_edit.setText(post.link or "")
-        self.variants_panel.set_networks(self._chosen_networks(), self._post_id)
+        self._show_variants()
         self.zone_combo.setCurrentText(tz)
         if post is not None:
             for media in post.media:
@@ -647,7 +651,13 @@ class Composer(QDialog):
     def _on_accounts_changed(self, _checked: bool) -> None:
         self._update_counters()
         self._edited("accounts", at_once=True)
-        self.variants_panel.set_networks(self._chosen_networks(), self._post_id)
+        self._show_variants()
+
+    def _show_variants(self) -> None:
+        """A tab per chosen network; the whole row hidden while no account is ticked."""
+        networks = self._chosen_networks()
+        self.variants_panel.set_networks(networks, self._post_id)
+        self._form.setRowVisible(self.variants_row, bool(networks))
 
     def _on_variant_changed(self) -> None:
         self._update_counters()

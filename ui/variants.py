@@ -191,6 +191,7 @@ class VariantEditor(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         outer.addLayout(form)
+        self._form = form
 
         self.same_text = QCheckBox(_("Same as the main text"))
         self.same_text.setChecked(True)
@@ -255,7 +256,7 @@ class VariantEditor(QWidget):
             self.kind_combo = QComboBox()
             for value, text in KINDS[key]:
                 self.kind_combo.addItem(_(text), value)
-            self.kind_combo.currentIndexChanged.connect(lambda _i: self._edited(at_once=True))
+            self.kind_combo.currentIndexChanged.connect(self._kind_changed)
             form.addRow(_("Publish as:"), self.kind_combo)
         self.share_to_feed: QCheckBox | None = None
         if key == "instagram":
@@ -397,6 +398,7 @@ class VariantEditor(QWidget):
             self.playlist_edit.setText(options.playlist_id)
         self._thumbnail = options.thumbnail
         self._show_thumbnail()
+        self._show_kind_rows()
         for part in list(self.thread_parts):
             self._drop_part(part)
         for text in options.thread:
@@ -452,6 +454,19 @@ class VariantEditor(QWidget):
         finally:
             self._loading = False
         self._refresh()
+
+    def _kind_changed(self, _index: int) -> None:
+        self._show_kind_rows()
+        self._edited(at_once=True)
+
+    def _show_kind_rows(self) -> None:
+        """Rows that only mean something for some kinds: "also in the feed" for a reel,
+        a Facebook title for a video or reel."""
+        kind = self.kind_combo.currentData() if self.kind_combo is not None else "feed"
+        if self.share_to_feed is not None:
+            self._form.setRowVisible(self.share_to_feed, kind == "reel")
+        if self.title_edit is not None and self.network == "facebook":
+            self._form.setRowVisible(self.title_edit, kind in ("reel", "video"))
 
     def _on_same_text(self, same: bool) -> None:
         if same and not self._loading:

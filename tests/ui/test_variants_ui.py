@@ -285,3 +285,13 @@ def test_preview_shows_thread_and_first_comment(qtbot: QtBot) -> None:
     qtbot.addWidget(preview)
     texts = [label.text() for label in preview.extra_labels]
     assert texts == ["First comment: Más info", "Reply 2: Segunda", "Reply 3: Tercera"]
+
+
+def test_per_network_row_hidden_without_accounts(
+    qtbot: QtBot, ctx: AppContext, bridge: Bridge, accounts: dict[str, Account]
+) -> None:
+    dialog = make(qtbot, ctx, bridge, None)
+    assert dialog.chosen_accounts() == []  # several accounts: none preselected
+    assert not dialog.variants_row.isVisible()
+    dialog.account_boxes[accounts["x"].id].setChecked(True)
+    assert dialog.variants_row.isVisible() and list(dialog.variants_panel.editors) == ["x"]
