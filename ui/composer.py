@@ -572,6 +572,8 @@ class Composer(QDialog):
         if self._read_only:
             return True
         if not self.variants_panel.flush():
+            self.saved_label.setStyleSheet(f"color: {style.ERROR_COLOUR}")
+            self.saved_label.setText(_("Not saved: {why}").format(why=self.variants_panel.error()))
             return False
         if not self._pending:
             return True

@@ -174,6 +174,8 @@ class VariantEditor(QWidget):
         self._read_only = False
         self._dirty = False
         self.thread_parts: list[ThreadPart] = []
+        #: Why the last save or attachment failed ("" = it did not).
+        self.last_error = ""
         self.media_labels: dict[int, QWidget] = {}
         self._thumbnail: Path | None = None
         self._timer = QTimer(self)
@@ -687,6 +689,7 @@ class VariantEditor(QWidget):
             self.thumb_label.setText(self._thumbnail.name)
 
     def _show_error(self, lines: list[str]) -> None:
+        self.last_error = "\n".join(lines)
         self.media_error.setText("\n".join(lines))
         self.media_error.setVisible(bool(lines))
 
@@ -770,8 +773,15 @@ class VariantsPanel(QTabWidget):
         return editor is not None and editor.own_text() is not None
 
     def flush(self) -> bool:
-        """Save every tab now; False if one could not be saved."""
+        """Save every tab now; False if one could not be saved (see :meth:`error`)."""
         return all([editor.flush() for editor in self.editors.values()])
+
+    def error(self) -> str:
+        """Why a tab could not be saved, naming its network ("" = every tab saved)."""
+        for key, editor in self.editors.items():
+            if editor._dirty and editor.last_error:
+                return f"{network_label(key)}: {editor.last_error}"
+        return ""
 
     def set_read_only(self, read_only: bool) -> None:
         """Lock every tab."""

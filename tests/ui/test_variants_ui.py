@@ -295,3 +295,21 @@ def test_per_network_row_hidden_without_accounts(
     assert not dialog.variants_row.isVisible()
     dialog.account_boxes[accounts["x"].id].setChecked(True)
     assert dialog.variants_row.isVisible() and list(dialog.variants_panel.editors) == ["x"]
+
+
+def test_a_version_that_cannot_be_saved_says_so(
+    qtbot: QtBot,
+    ctx: AppContext,
+    bridge: Bridge,
+    accounts: dict[str, Account],
+    tmp_path: Path,
+) -> None:
+    post_id = post_for_all(ctx, accounts)
+    dialog = make(qtbot, ctx, bridge, post_id)
+    yt = dialog.variants_panel.editors["youtube"]
+    broken = tmp_path / "roto.png"
+    broken.write_bytes(b"not an image")
+    assert not yt.set_thumbnail(broken)
+    assert "roto.png" in yt.media_error.text()
+    assert ctx.posts.variant_options(post_id, "youtube").thumbnail is None
+    assert dialog.flush()  # nothing left pending: the refused thumbnail was dropped
