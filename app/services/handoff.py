@@ -586,7 +586,16 @@ class HandOffService:
         try:
             if cls is not None and self.in_window(cls, new_due, now):
                 out = self.publishing.outgoing_for(delivery, post, account.network)
-                client.update_hand_off(delivery.remote_id, out, new_due)
+                try:
+                    client.update_hand_off(delivery.remote_id, out, new_due)
+                except Rejected as exc:
+                    if exc.code not in ("handoff_window", "handoff_replace"):
+                        raise
+                    # The network will not move it there: take it back (and, for a
+                    # replace, hand the new version off again at the next sweep).
+                    client.cancel_hand_off(delivery.remote_id)
+                    self._back_to_scheduled(delivery, new_due, str(exc))
+                    return
                 self.store.transition(
                     delivery.id,
                     S.HANDED_OFF,
@@ -603,13 +612,17 @@ class HandOffService:
         except (NetworkError, CredentialsError) as exc:
             self._settle_if_live(delivery, exc)
             raise self._refused(label, exc) from None
+        self._back_to_scheduled(delivery, new_due, new_due.isoformat())
+
+    def _back_to_scheduled(self, delivery: Delivery, new_due: datetime, detail: str) -> None:
+        """After the network's copy was deleted: scheduled here at ``new_due``."""
         clear_progress(self.store, delivery.id)
         self.publishing._move(
             delivery,
             S.SCHEDULED,
             "taken back from the network: new time outside its window",
             expect={S.HANDED_OFF},
-            detail=new_due.isoformat(),
+            detail=detail,
             due_at=new_due,
             remote_id=None,
             permalink=None,

@@ -448,3 +448,16 @@ def test_kept_private_fails_with_an_explanation(
     delivery = ctx.store.get_delivery(delivery_id)
     assert delivery.state == S.FAILED and "private" in delivery.last_error
     assert delivery.permalink == "https://hand.test/p"
+
+
+def test_network_refusing_the_new_time_takes_it_back(ctx: AppContext) -> None:
+    enable(ctx)
+    delivery_id = schedule(ctx, "Hand")
+    post_id = ctx.store.get_delivery(delivery_id).post_id
+    HandOffStub.handoff_script = [Rejected("too soon", code="handoff_window")]
+    ctx.reschedule.apply(ctx.reschedule.by_days([post_id], 1))
+    delivery = ctx.store.get_delivery(delivery_id)
+    assert delivery.state == S.SCHEDULED and HandOffStub.held == {}
+    assert delivery.due_at == NOW + timedelta(days=1, minutes=60)
+    ctx.handoffs.sweep()  # inside the window again: handed off anew
+    assert ctx.store.get_delivery(delivery_id).state == S.HANDED_OFF
