@@ -288,7 +288,8 @@ def _offset_mismatch(response: requests.Response, label: str) -> UploadOffsetMis
 
 class _ChunkBody(MultipartBody):
     """A multipart body whose one file part is ``data`` (a video chunk already in memory,
-    at most :data:`MAX_CHUNK_BYTES`), after the text ``fields``."""
+    at most :data:`MAX_CHUNK_BYTES`), after the text ``fields``. The chunk is not copied,
+    and :meth:`close` (called by :class:`HttpClient` once sent) lets it go."""
 
     def __init__(
         self, fields: list[tuple[str, str]], name: str, filename: str, data: bytes
@@ -300,8 +301,13 @@ class _ChunkBody(MultipartBody):
             f'--{self.boundary}\r\nContent-Disposition: form-data; name="{name}";'
             f' filename="{safe}"\r\nContent-Type: application/octet-stream\r\n\r\n'
         ).encode()
-        self._segments += [head + data + b"\r\n", closing]
+        self._segments += [head, data, b"\r\n", closing]
         self._length += len(head) + len(data) + 2
+
+    def close(self) -> None:
+        """Forget the chunk (the response keeps a reference to its request body)."""
+        super().close()
+        self._segments = []
 
 
 class FileSlice:

@@ -346,6 +346,7 @@ class FakeVideo:
     published: bool = False
     scheduled_publish_time: int | None = None
     finish_calls: int = 0
+    head: bytes = b""  # the first bytes received: an MP4/MOV has "ftyp" at 4..8
 
     @property
     def permalink(self) -> str:
@@ -904,7 +905,12 @@ class FakeGraph:
         with self._lock:
             return {
                 "pages": {
-                    pid: {"name": p.name, "posts": self.posts(pid), "photos": self.photos(pid)}
+                    pid: {
+                        "name": p.name,
+                        "posts": self.posts(pid),
+                        "photos": self.photos(pid),
+                        "videos": self.videos(pid),
+                    }
                     for pid, p in self._pages.items()
                 },
                 "requests": self.requests(),
@@ -1729,6 +1735,14 @@ class FakeGraph:
         end = min(video.received + self.video_chunk_size, size)
         return {"start_offset": str(video.received), "end_offset": str(end)}
 
+    @staticmethod
+    def _check_video_format(video: FakeVideo) -> None:
+        if video.head[4:8] != b"ftyp":
+            raise GraphError(
+                352,
+                "(#352) Sorry, the video file you selected is in a format that we don't support.",
+            )
+
     def _post_video(
         self, page: FakePage, params: dict[str, str], files: Mapping[str, Upload]
     ) -> _Reply:
@@ -1777,6 +1791,8 @@ class FakeGraph:
                     6001,
                     f"(#6001) The chunk must hold 1 to {limit} bytes from offset {start}",
                 )
+            if start == 0:
+                video.head = data[:12]
             video.hasher.update(data)
             video.received += len(data)
             return self._json_reply(200, self._next_range(video), page.id, created=True)
@@ -1797,6 +1813,7 @@ class FakeGraph:
             video = self._session(page, params)
             if video.received != video.file_size:
                 raise GraphError(6001, "(#6001) The upload is not complete", subcode=1363019)
+            self._check_video_format(video)
             published = _bool(params, "published", True)
             scheduled = self._schedule(params, published)
             if video.finished:
@@ -1844,6 +1861,7 @@ class FakeGraph:
                 raise GraphError(100, "(#100) video_state must be PUBLISHED, DRAFT or SCHEDULED")
             if video.file_size is None or video.received != video.file_size:
                 raise GraphError(6001, "(#6001) The upload is not complete", subcode=1363019)
+            self._check_video_format(video)
             if video.finished:
                 raise GraphError(100, "(#100) The reel is already published")
             scheduled = None
@@ -1913,6 +1931,8 @@ class FakeGraph:
             cut = self._take("cut", method, path)
             if cut is not None:
                 body = body[: cut.options["keep"]]
+            if offset == 0:
+                video.head = body[:12]
             video.hasher.update(body)
             video.received += len(body)
             if cut is not None:
@@ -2235,8 +2255,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pages", nargs="*", type=_parse_page, default=[], metavar="PAGEID:TOKEN[:NAME]"
     )
+    parser.add_argument(
+        "--video-chunk-size", type=int, default=DEFAULT_VIDEO_CHUNK, help="bytes per transfer"
+    )
     args = parser.parse_args(argv)
-    fake = FakeGraph(args.pages, host=args.host, port=args.port).start()
+    fake = FakeGraph(
+        args.pages, host=args.host, port=args.port, video_chunk_size=args.video_chunk_size
+    ).start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(fake.url, flush=True)
