@@ -380,11 +380,12 @@ def list_pages(
     base_url: str | None = None,
     timeout: float = 30.0,
     session: requests.Session | None = None,
+    page_size: int = 100,
 ) -> list[PageAccess]:
     """Every Page the user behind ``user_token`` (a long-lived USER token) can manage.
 
     ``GET /{v}/me/accounts?fields=id,name,access_token,tasks,picture{url},
-    instagram_business_account&limit=100``, following ``paging.cursors.after`` while
+    instagram_business_account&limit=page_size``, following ``paging.cursors.after`` while
     ``paging.next`` is given. Pages without a Page token are skipped. Raises AuthExpired
     (190, e.g. subcode 463 for an expired user token), RateLimited, Transient, Rejected.
     Doc: https://developers.facebook.com/docs/pages-api/getting-started
@@ -399,7 +400,7 @@ def list_pages(
     )
     params = {
         "fields": "id,name,access_token,tasks,picture{url},instagram_business_account",
-        "limit": "100",
+        "limit": str(page_size),
         "access_token": user_token,
     }
     pages: list[PageAccess] = []
@@ -1058,8 +1059,10 @@ class FacebookPages(Network):
         """
         text = post.options.first_comment.strip()
         data = post.progress.data
+        extra = {k: v for k, v in published.extra.items() if k != "first_comment_error"}
+        clean = Published(published.remote_id, published.permalink, extra)
         if not text or data.get("first_comment_id"):
-            return published
+            return clean
         try:
             if data.get("first_comment_sent"):
                 found = self._find_own_comment(published.remote_id, text)
@@ -1067,7 +1070,7 @@ class FacebookPages(Network):
                     data["first_comment_id"] = found
                     data.pop("first_comment_error", None)
                     post.progress.save()
-                    return published
+                    return clean
             data["first_comment_sent"] = True
             post.progress.save()
             form = {"access_token": self._token, "message": text}
@@ -1075,12 +1078,12 @@ class FacebookPages(Network):
             data["first_comment_id"] = self._created_id(response)
             data.pop("first_comment_error", None)
             post.progress.save()
-            return published
+            return clean
         except NetworkError as exc:
             data["first_comment_error"] = str(exc)
             post.progress.save()
-            extra = {**published.extra, "first_comment_error": str(exc)}
-            return Published(published.remote_id, published.permalink, extra)
+            failed = {**extra, "first_comment_error": str(exc)}
+            return Published(published.remote_id, published.permalink, failed)
 
     def _find_own_comment(self, parent_id: str, text: str, since: datetime | None = None) -> str:
         cursor: str | None = None
