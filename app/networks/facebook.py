@@ -544,7 +544,39 @@ class FacebookPages(Network):
     def classify(self, response: requests.Response) -> NetworkError | None:
         """Hook for :class:`HttpClient`; see :func:`classify_graph_error`. A video transfer
         at the wrong offset (subcode 1363037) is :class:`UploadOffsetMismatch`."""
-        return _offset_mismatch(response, self.label) or classify_graph_error(response, self.label)
+        return (
+            _offset_mismatch(response, self.label)
+            or classify_graph_error(response, self.label)
+            or self._classify_rupload(response)
+        )
+
+    def _classify_rupload(self, response: requests.Response) -> NetworkError | None:
+        """rupload's own envelope ``{"debug_info": {"retriable", "type", "message"}}``
+        (UNVERIFIED shape, as seen in public reports): retriable -> Transient."""
+        if response.status_code < 400:
+            return None
+        body = self._json(response)
+        info = body.get("debug_info") if body else None
+        if not isinstance(info, dict):
+            return None
+        reason = str(info.get("message") or info.get("type") or "")
+        if info.get("retriable") is True:
+            return Transient(
+                _("{network} had a temporary problem; Pregonero will try again.").format(
+                    network=self.label
+                ),
+                user_message=reason,
+                code=str(info.get("type") or "rupload"),
+            )
+        if response.status_code == 401:
+            return None  # the generic 401 rule: reconnect the account
+        return Rejected(
+            _("{network} refused the request: {reason}").format(
+                network=self.label, reason=reason or _("no reason given")
+            ),
+            user_message=reason,
+            code=str(info.get("type") or "rupload"),
+        )
 
     def _path(self, *parts: str) -> str:
         return "/".join((GRAPH_VERSION, *parts))
@@ -855,18 +887,10 @@ class FacebookPages(Network):
             form["description"] = message
         if post.options.title:
             form["title"] = post.options.title
+        resent = bool(data.get("video_finish_sent"))
         data["video_finish_sent"] = True
         progress.save()
-        body = self._json(self._video_http.post(edge, form)) or {}
-        if body.get("success") is not True:
-            raise UnknownOutcome(
-                _(
-                    "{network} accepted the request but its answer could not be read, so the"
-                    " post may exist. Pregonero will check before trying again."
-                ).format(network=self.label),
-                code="bad_answer",
-            )
-        return Published(video_id, self._permalink(video_id))
+        return self._finish(self._video_http, edge, form, video_id, resent)
 
     def _transfer(self, media: OutgoingMedia, post: OutgoingPost) -> None:
         data = post.progress.data
@@ -932,12 +956,35 @@ class FacebookPages(Network):
         return status if isinstance(status, dict) else {}
 
     def _video_published(self, video_id: str) -> bool:
-        """Whether the finish call of ``video_id`` reached Facebook (its publishing phase
-        started or the video is live)."""
+        """Whether the finish call of ``video_id`` reached Facebook: its processing or
+        publishing phase started (both stay ``not_started`` until the finish call)."""
         status = self._video_status(video_id)
-        phase = status.get("publishing_phase")
-        phase_status = phase.get("status") if isinstance(phase, dict) else None
-        return phase_status not in (None, "not_started")
+        for key in ("processing_phase", "publishing_phase"):
+            phase = status.get(key)
+            if isinstance(phase, dict) and phase.get("status") not in (None, "not_started"):
+                return True
+        return False
+
+    def _finish(
+        self, http: HttpClient, edge: str, form: dict[str, str], video_id: str, resent: bool
+    ) -> Published:
+        """Send a finish call (the create). Refused after an earlier finish whose answer
+        was lost? Then the video status decides (it may have gone through after all)."""
+        try:
+            body = self._json(http.post(edge, form)) or {}
+        except Rejected:
+            if resent and self._video_published(video_id):
+                return Published(video_id, self._permalink(video_id))
+            raise
+        if body.get("success") is not True:
+            raise UnknownOutcome(
+                _(
+                    "{network} accepted the request but its answer could not be read, so the"
+                    " post may exist. Pregonero will check before trying again."
+                ).format(network=self.label),
+                code="bad_answer",
+            )
+        return Published(video_id, self._permalink(video_id))
 
     def _bytes_transferred(self, video_id: str) -> int:
         phase = self._video_status(video_id).get("uploading_phase")
@@ -989,18 +1036,10 @@ class FacebookPages(Network):
         message = message_for(post)
         if message:
             form["description"] = message
+        resent = bool(data.get("reel_finish_sent"))
         data["reel_finish_sent"] = True
         progress.save()
-        body = self._json(self._http.post(edge, form)) or {}
-        if body.get("success") is not True:
-            raise UnknownOutcome(
-                _(
-                    "{network} accepted the request but its answer could not be read, so the"
-                    " post may exist. Pregonero will check before trying again."
-                ).format(network=self.label),
-                code="bad_answer",
-            )
-        return Published(video_id, self._permalink(video_id))
+        return self._finish(self._http, edge, form, video_id, resent)
 
     def _rupload(self, media: OutgoingMedia, size: int, video_id: str, post: OutgoingPost) -> None:
         data = post.progress.data

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -294,3 +295,46 @@ def test_one_target_failing_leaves_the_other_alone(fake: FakeGraph, clock: Clock
             results[name] = exc
     assert isinstance(results["bad"], Rejected) and results["bad"].code == "368"
     assert len(fake.posts(PAGE)) == 1 and fake.posts("2002") == []
+
+
+def test_scheduled_post_needs_temporary_photos(
+    client: FacebookPages, fake: FakeGraph, clock: Clock
+) -> None:
+    """The fake refuses a scheduled post whose photos were not uploaded temporary."""
+    [photo_id] = client._upload_unpublished((photo("carrusel-1-1080x1080.jpg"),))
+    form = {
+        "message": "x",
+        "published": "false",
+        "scheduled_publish_time": str(int(clock.now) + 3600),
+        "attached_media[0]": json.dumps({"media_fbid": photo_id}),
+        "access_token": TOKEN,
+    }
+    req = urllib.request.Request(
+        f"{fake.url}/v25.0/{PAGE}/feed",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as http:
+        urllib.request.urlopen(req, timeout=3)
+    assert "temporary" in json.loads(http.value.read())["error"]["message"]
+
+
+def test_control_endpoints_for_other_processes(fake: FakeGraph, clock: Clock) -> None:
+    def control(name: str, args: dict[str, Any]) -> dict[str, Any]:
+        req = urllib.request.Request(
+            f"{fake.url}/__fake__/{name}",
+            data=json.dumps(args).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=3) as resp:
+            return dict(json.loads(resp.read()))
+
+    client = FacebookPages(PAGE, TOKEN, base_url=fake.url, timeout=3.0)
+    post_id = client.publish(OutgoingPost("Para comentar")).remote_id
+    made = control("comment", {"object_id": post_id, "message": "Hola", "author": None})
+    assert made["ok"] and fake.comments(post_id)[0]["id"] == made["id"]
+    user = control("user", {"token": "EAAGuser", "pages": {PAGE: ["CREATE_CONTENT"]}})
+    assert user["ok"] and user["id"]
+    code = control("issue_code", {"token": "EAAGuser", "redirect_uri": "http://localhost/cb"})
+    assert code["id"].startswith("code-")
+    assert control("clock_offset", {"seconds": 3600}) == {"ok": True}

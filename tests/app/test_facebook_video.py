@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from app.errors import Rejected, Transient, UnknownOutcome
+from app.errors import RateLimited, Rejected, Transient, UnknownOutcome
 from app.networks.base import OutgoingMedia, OutgoingPost, PostOptions, Progress
 from app.networks.facebook import FacebookPages
 from tests.fakes.graph import FakeGraph, running_graph
@@ -397,3 +397,39 @@ def test_upload_memory_is_constant(tmp_path: Path) -> None:
     video_peak, reel_peak = peaks
     assert video_peak < 12 * 1024 * 1024, video_peak  # one 8 MiB chunk, not the file
     assert reel_peak < 4 * 1024 * 1024, reel_peak  # streamed from disk
+
+
+def test_retriable_rupload_error_then_resume(
+    client: FacebookPages, fake: FakeGraph, tmp_path: Path
+) -> None:
+    path = make_video(tmp_path / "reel.mp4", 50_000)
+    post = video_post(path, kind="reel")
+    fake.fail_next(
+        r"^/video-upload/",
+        http_status=503,
+        raw_body=json.dumps(
+            {"debug_info": {"retriable": True, "type": "ServiceUnavailable", "message": "busy"}}
+        ),
+    )
+    with pytest.raises(Transient) as err:
+        client.publish(post)
+    assert err.value.code == "ServiceUnavailable" and err.value.user_message == "busy"
+    client.publish(post)  # asks the status, starts at 0 again, same reel
+    [reel] = fake.videos(PAGE)
+    assert reel["sha256"] == sha(path) and reel["published"]
+    assert phases(fake, "video_reels").count("start") == 1
+
+
+def test_thirty_reels_a_day(fake: FakeGraph, tmp_path: Path) -> None:
+    clock = [1_800_000_000.0]
+    fake.clock = lambda: clock[0]
+    client = FacebookPages(PAGE, TOKEN, base_url=fake.url, timeout=3.0)
+    path = make_video(tmp_path / "reel.mp4", 1000)
+    for _ in range(30):
+        clock[0] += 60
+        client.publish(video_post(path, kind="reel"))
+    with pytest.raises(RateLimited):
+        client.publish(video_post(path, kind="reel"))
+    clock[0] += 86400
+    client.publish(video_post(path, kind="reel"))
+    assert sum(v["published"] for v in fake.videos(PAGE)) == 31

@@ -29,18 +29,52 @@ and then the control endpoints (no token needed): ``GET /__fake__/state``,
 ``GET /__fake__/requests``, ``GET /__fake__/photos/{id}`` (raw bytes), and ``POST`` with a
 JSON body to ``/__fake__/fail``, ``/__fake__/drop_after_create``, ``/__fake__/drop``,
 ``/__fake__/delay``, ``/__fake__/pages``, ``/__fake__/expire_token``, ``/__fake__/usage``,
-``/__fake__/reset`` (arguments = the keyword arguments of the Python methods of the same
-name; ``path`` is the regex).
+``/__fake__/reset``, ``/__fake__/cut_upload``, ``/__fake__/expire_user_token``,
+``/__fake__/clock_offset`` (arguments = the keyword arguments of the Python methods of the
+same name, ``*_next`` dropped; ``path`` is the regex); ``/__fake__/comment``,
+``/__fake__/user`` (:meth:`FakeGraph.add_user`) and ``/__fake__/issue_code`` answer
+``{"ok": true, "id": ...}``.
 
 Graph endpoints (any ``/v<N>.0`` prefix; anything else is a Graph error):
 
-* ``GET /{page-id}?fields=id,name,link,category``
-* ``GET /{page-id}/feed`` (alias ``published_posts``) ``?fields=...&limit=N&after=CURSOR``
-* ``POST /{page-id}/feed`` message, link, published, scheduled_publish_time,
-  ``attached_media[n]={"media_fbid": id}`` (an unpublished, unattached photo of the Page)
+* ``GET /{page-id}?fields=id,name,link,category`` (also ``/me`` with a Page token)
+* ``GET /{page-id}/feed`` (alias ``published_posts``; ``scheduled_posts`` lists the posts
+  still waiting) ``?fields=...&limit=N&after=CURSOR``
+* ``POST /{page-id}/feed`` message, link, published, scheduled_publish_time (10 min ..
+  ``max_schedule_ahead`` ahead of the fake clock, else code 100; the post goes live when
+  the clock passes it), ``attached_media[n]={"media_fbid": id}`` (an unpublished,
+  unattached photo of the Page; uploaded ``temporary=true`` when the post is scheduled)
 * ``POST /{page-id}/photos`` multipart ``source`` or ``url``; message/caption,
   alt_text_custom, published, temporary
-* ``GET /{post-or-photo-id}?fields=...``; ``DELETE /{post-or-photo-id}``
+* ``GET /{post-photo-video-or-comment-id}?fields=...``; ``DELETE`` of the same
+* ``POST /{post-id}`` message, scheduled_publish_time (a scheduled post only),
+  is_published; ``POST /{comment-id}`` is_hidden (not the Page's own comments), message
+* ``POST /{page-id}/videos`` resumable: ``upload_phase=start&file_size`` ->
+  ``{video_id, upload_session_id, start_offset, end_offset}`` (ranges of
+  ``video_chunk_size``); ``transfer`` + ``upload_session_id``, ``start_offset`` and the
+  multipart file ``video_file_chunk`` (a wrong offset: code 6001 subcode 1363037 with
+  ``error_data{start_offset,end_offset}``; at most the proposed range); ``finish`` +
+  ``upload_session_id``, title, description, published, scheduled_publish_time. No
+  MP4/MOV ``ftyp`` box at the start: code 352.
+* ``POST /{page-id}/video_reels`` ``upload_phase=start`` -> ``{video_id, upload_url}``;
+  ``upload_phase=finish&video_id&video_state=PUBLISHED|DRAFT|SCHEDULED&description``
+  (all bytes received; at most 30 published reels per rolling 24 h, else code 32)
+* ``POST /video-upload/{v}/{video-id}`` (rupload): headers ``Authorization: OAuth
+  <Page token>`` (else 401), ``offset`` (= bytes received so far) and ``file_size``; raw
+  body. Errors are ``{"debug_info": {"retriable", "type", "message"}}``. Progress is read
+  with ``GET /{video-id}?fields=status`` (``uploading_phase.bytes_transferred``).
+* ``GET /{post-video-or-comment-id}/comments?fields=id,message,from,created_time,
+  comment_count,parent&filter=stream|toplevel&order=chronological|reverse_chronological
+  &limit=1..100&after=CURSOR`` (cursor = a comment id, so comments arriving between two
+  pages never repeat); ``from`` is absent for people who did not authorize the app.
+  ``POST /{post-video-or-comment-id}/comments message=`` as the Page (not on a reply).
+* With a USER token (:meth:`FakeGraph.add_user`): ``GET /me``, ``GET /me/accounts?fields=
+  id,name,access_token,tasks,picture{url},instagram_business_account&limit&after``;
+  expired -> 190/463. ``GET /debug_token?input_token=&access_token={app_id}|{secret}``
+  (``expires_at`` 0 for Page tokens). ``GET /oauth/access_token`` with client_id,
+  client_secret, redirect_uri, code (from :meth:`FakeGraph.issue_code`; once, same
+  redirect_uri) or ``grant_type=fb_exchange_token`` -> ``{access_token, token_type,
+  expires_in}`` (7200 s short, 5183944 s long-lived).
 
 Checked: ``access_token`` (query, form/multipart field, or ``Authorization: OAuth|Bearer``)
 must be the token of the Page that owns the object (wrong/missing -> code 190, HTTP 400);
@@ -145,6 +179,7 @@ USER_FIELDS = frozenset({"id", "name"})
 DEFAULT_VIDEO_CHUNK = 1024 * 1024
 MAX_VIDEO_BYTES = 10 * 1024**3  # resumable upload: "up to 10GB and 4 hours long"
 UPLOAD_OFFSET_SUBCODE = 1363037
+REELS_PER_DAY = 30
 SHORT_TOKEN_SECONDS = 2 * 3600
 LONG_TOKEN_SECONDS = 5_183_944  # platforms.md: "expires_in":5183944 (about 60 days)
 PHOTO_FIELDS = frozenset(
@@ -683,6 +718,12 @@ class FakeGraph:
             self._users[token] = user
             return user
 
+    def set_clock_offset(self, seconds: float) -> None:
+        """From now on the fake's clock runs ``seconds`` ahead of real time (for another
+        process: scheduled posts then go live without waiting)."""
+        with self._lock:
+            self.clock = lambda: time.time() + seconds
+
     def expire_user_token(self, token: str, subcode: int = 463) -> None:
         """From now on the user token answers code 190 with ``subcode``."""
         with self._lock:
@@ -1046,7 +1087,22 @@ class FakeGraph:
                 "expire_token": self.expire_token,
                 "usage": self.set_usage,
                 "reset": self.reset,
+                "cut_upload": self.cut_upload_next,
+                "expire_user_token": self.expire_user_token,
+                "clock_offset": self.set_clock_offset,
             }
+            results: dict[str, Callable[..., str]] = {
+                "comment": self.add_comment,
+                "issue_code": self.issue_code,
+                "user": lambda **kw: self.add_user(**kw).id,
+            }
+            if name in results:
+                value = results[name](**args)
+                return _Reply(
+                    200,
+                    json.dumps({"ok": True, "id": value}).encode(),
+                    {"Content-Type": "application/json"},
+                )
             if name == "pages":
                 args = {"page_id": args.pop("id", args.pop("page_id", None)), **args}
             actions[name](**args)
@@ -1417,6 +1473,11 @@ class FakeGraph:
             ):
                 raise GraphError(
                     100, f"(#100) param {key} must reference an unpublished photo of this Page"
+                )
+            if scheduled is not None and not photo.temporary:
+                # platforms.md: "add temporary=true when the parent post is scheduled"
+                raise GraphError(
+                    100, f"(#100) param {key}: a scheduled post needs photos uploaded temporary"
                 )
             photo_ids.append(str(fbid))
         last = self._last_post(page.id)
@@ -1864,6 +1925,16 @@ class FakeGraph:
             self._check_video_format(video)
             if video.finished:
                 raise GraphError(100, "(#100) The reel is already published")
+            day_ago = self.clock() - 86400
+            recent = [
+                v
+                for v in self._videos.values()
+                if v.kind == "reel" and v.page_id == page.id and v.finished and v.created > day_ago
+            ]
+            if state != "DRAFT" and len(recent) >= REELS_PER_DAY:
+                # Reels guide: "limited to 30 API-published posts within a 24-hour moving
+                # period"; the error code is UNVERIFIED (32 = Page request limit).
+                raise GraphError(32, "(#32) Page request limit reached: 30 reels a day")
             scheduled = None
             if state == "SCHEDULED":
                 scheduled = self._schedule(params, False)
