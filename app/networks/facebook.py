@@ -23,6 +23,37 @@ More pages this follows (what was checked in them is noted next to the code):
 * Comments: https://developers.facebook.com/docs/graph-api/reference/object/comments/
 * Pages of a user (sign-in): https://developers.facebook.com/docs/pages-api/getting-started
 
+What was checked, and where (2026):
+
+* Page video, resumable: ``start`` (``file_size``) answers ``upload_session_id``,
+  ``video_id``, ``start_offset``, ``end_offset``; ``transfer`` (``upload_session_id``,
+  ``start_offset``, multipart ``video_file_chunk``) answers the next offsets until they
+  are equal; ``finish`` (``upload_session_id``, ``title``) answers ``{"success": true}``;
+  error subcode 1363037 carries ``error_data.start_offset/end_offset`` to resume; the
+  status is ``GET /{video-id}?fields=status``. Source: Meta's
+  ``facebook-python-business-sdk/facebook_business/video_uploader.py`` and the Video API
+  publishing guide (``graph-video`` host; permissions pages_show_list,
+  pages_read_engagement, pages_manage_posts; no publish_video for Pages).
+* Video limits: resumable "up to 10GB and 4 hours long", aspect ratio 9x16 .. 16x9
+  (graph-api/video-uploads; an older copy says 1.75 GB / 45 min).
+* Reels: ``/video_reels upload_phase=start`` -> ``video_id`` (+ ``upload_url``);
+  ``POST rupload.facebook.com/video-upload/{v}/{video-id}`` with ``Authorization: OAuth``,
+  ``offset``, ``file_size`` and the raw bytes -> ``{"success": true}``; ``finish`` with
+  ``video_id``, ``video_state=PUBLISHED``, ``description``. Source: Meta's
+  ``fbsamples/reels_publishing_apis`` (index.js, upload_reel.sh). Reels guide: 3-90 s,
+  9:16, at least 540x960, at most 30 API-published reels per rolling 24 h.
+* A video node's ``permalink_url`` is relative (fixture ``video_info_default.json``); a
+  scheduled post carries ``scheduled_publish_time`` in epoch seconds (fixture
+  ``restfb/post-scheduled.json``).
+
+Assumed (UNVERIFIED; the strict fake follows these): a transfer chunk shorter than the
+proposed range is taken (we send at most :data:`MAX_CHUNK_BYTES`); a reel resumes at
+``status.uploading_phase.bytes_transferred``; rupload errors look like
+``{"debug_info": {"retriable", "type", "message"}}``; the hand-off window ends at 29 days;
+``POST /{post-id} scheduled_publish_time`` reschedules; ``/{page-id}/scheduled_posts``
+lists scheduled posts; photos of a scheduled post are uploaded ``temporary=true``
+(platforms.md); comment threads are one level deep; Page videos take no alt text.
+
 Resumable work kept in ``post.progress.data`` (saved as soon as the network gives it):
 
 * ``post_id``/``permalink``: the visible object this delivery created (a feed post
