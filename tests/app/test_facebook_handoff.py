@@ -4,6 +4,7 @@ fake with an injectable clock."""
 from __future__ import annotations
 
 import json
+import logging
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +23,18 @@ from tests.fakes.graph import FakeGraph, running_graph
 PAGE = "1001"
 TOKEN = "EAAGtestPAGEtoken1001secretXYZ"
 MEDIA = Path("/work/shared/samples/media")
+
+
+@pytest.fixture(autouse=True)
+def no_token_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """No Page or user token in any log line (urllib3 logs request lines with queries)."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="urllib3")
+    yield
+    messages = [r.getMessage() for when in ("setup", "call") for r in caplog.get_records(when)]
+    secrets = [TOKEN, *[t for t in (globals().get("USER_TOKEN"),) if isinstance(t, str)]]
+    for secret in secrets:
+        assert not [m for m in messages if secret in m]
 
 
 class Clock:

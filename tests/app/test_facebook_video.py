@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import subprocess
 import sys
 import tracemalloc
@@ -27,6 +28,18 @@ TOKEN = "EAAGtestPAGEtoken1001secretXYZ"
 SAMPLE_REEL = Path("/work/shared/samples/media/reel-ultimo-dia-720x1280.mp4")
 ROOT = Path(__file__).resolve().parents[2]
 CHUNK = 64 * 1024
+
+
+@pytest.fixture(autouse=True)
+def no_token_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """No Page or user token in any log line (urllib3 logs request lines with queries)."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="urllib3")
+    yield
+    messages = [r.getMessage() for when in ("setup", "call") for r in caplog.get_records(when)]
+    secrets = [TOKEN, *[t for t in (globals().get("USER_TOKEN"),) if isinstance(t, str)]]
+    for secret in secrets:
+        assert not [m for m in messages if secret in m]
 
 
 @pytest.fixture
