@@ -1187,6 +1187,17 @@ class FacebookPages(Network):
             )
         return int(publish_at.timestamp())
 
+    def can_hand_off(self, post: OutgoingPost, publish_at: datetime) -> bool:
+        """Whether :meth:`hand_off` would take ``post`` for ``publish_at`` (offline: a text,
+        link or photo post inside the window). Videos and reels are published locally."""
+        if post.options.kind in ("reel", "video") or any(m.is_video for m in post.media):
+            return False
+        try:
+            self._check_window(publish_at)
+        except Rejected:
+            return False
+        return bool(message_for(post).strip() or post.link or post.media)
+
     def hand_off(self, post: OutgoingPost, publish_at: datetime) -> Published:
         """Schedule ``post`` on Facebook itself for ``publish_at`` (aware UTC), so it goes
         out even when this computer is off. Returns ``Published(post_id, "")``.

@@ -351,3 +351,14 @@ def test_control_endpoints_for_other_processes(fake: FakeGraph, clock: Clock) ->
     code = control("issue_code", {"token": "EAAGuser", "redirect_uri": "http://localhost/cb"})
     assert code["id"].startswith("code-")
     assert control("clock_offset", {"seconds": 3600}) == {"ok": True}
+
+
+def test_can_hand_off(client: FacebookPages, clock: Clock, tmp_path: Path) -> None:
+    text = OutgoingPost("Texto")
+    assert client.can_hand_off(text, later(clock, 3600))
+    assert not client.can_hand_off(text, later(clock, 60))
+    assert not client.can_hand_off(text, later(clock, 30 * 86400))
+    assert not client.can_hand_off(
+        OutgoingPost("Reel", options=PostOptions(kind="reel")), later(clock, 3600)
+    )
+    assert not client.can_hand_off(OutgoingPost("   "), later(clock, 3600))
