@@ -1156,15 +1156,18 @@ class FacebookPages(Network):
             return Published(published.remote_id, published.permalink, failed)
 
     def _find_own_comment(self, parent_id: str, text: str, since: datetime | None = None) -> str:
+        """Our comment ``text`` directly under ``parent_id`` ("" if none). With ``since``
+        (a reply) newest first, stopping at comments older than ``since`` - 2 min;
+        without (the first comment, among the oldest) oldest first."""
         cursor: str | None = None
+        earliest = since - RECONCILE_SLACK if since is not None else None
+        order = "chronological" if earliest is None else "reverse_chronological"
         for _page in range(REPLY_SEARCH_PAGES):
-            page = self._comments(parent_id, cursor, filter_="toplevel")
+            page = self._comments(parent_id, cursor, filter_="toplevel", order=order)
             for comment in page.comments:
-                if (
-                    comment.is_own
-                    and _same_text(comment.text, text)
-                    and (since is None or comment.created_at >= since - RECONCILE_SLACK)
-                ):
+                if earliest is not None and comment.created_at < earliest:
+                    return ""
+                if comment.is_own and _same_text(comment.text, text):
                     return comment.remote_id
             cursor = page.next_cursor
             if cursor is None:
@@ -1351,11 +1354,13 @@ class FacebookPages(Network):
         """
         return self._comments(post_remote_id, cursor, filter_="stream")
 
-    def _comments(self, parent_id: str, cursor: str | None, *, filter_: str) -> CommentPage:
+    def _comments(
+        self, parent_id: str, cursor: str | None, *, filter_: str, order: str = "chronological"
+    ) -> CommentPage:
         params = {
             "fields": COMMENT_FIELDS,
             "filter": filter_,
-            "order": "chronological",
+            "order": order,
             "limit": str(COMMENTS_PAGE_SIZE),
         }
         if cursor:

@@ -319,3 +319,19 @@ def test_fake_debug_token_and_oauth(signed_in: FakeGraph, clock: Clock) -> None:
     clock.now += 5_183_944 + 1  # the long-lived token expires: 190/463
     with pytest.raises(AuthExpired):
         list_pages(long["access_token"], base_url=signed_in.url)
+
+
+def test_find_reply_in_a_long_thread(client: FacebookPages, fake: FakeGraph, clock: Clock) -> None:
+    """Our reply is found newest first, however many replies came before it."""
+    post_id = client.publish(OutgoingPost("Hilo largo")).remote_id
+    top = fake.add_comment(post_id, "Pregunta")
+    for i in range(300):
+        clock.now += 1
+        fake.add_comment(post_id, f"r{i}", parent=top)
+    [comment] = [c for c in collect(client, post_id) if c.remote_id == top]
+    since = datetime.fromtimestamp(clock.now, UTC)
+    clock.now += 1
+    reply_id = client.reply_comment(comment, "Respuesta oficial")
+    gets_before = len(fake.requests())
+    assert client.find_reply(comment, "Respuesta oficial", since) == reply_id
+    assert len(fake.requests()) == gets_before + 1  # one page, newest first
