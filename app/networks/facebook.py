@@ -877,7 +877,8 @@ class FacebookPages(Network):
         media, size = self._one_video(post)
         progress, data = post.progress, post.progress.data
         edge = self._path(self.remote_id, "videos")
-        if data.get("video_file_size") not in (None, size):  # another file: start again
+        changed = data.get("video_file_size") not in (None, size)
+        if changed and not data.get("video_finish_sent"):  # another file: start again
             for key in ("video_id", "upload_session_id", "start_offset", "end_offset"):
                 data.pop(key, None)
             data.pop("video_uploaded", None)
@@ -986,11 +987,13 @@ class FacebookPages(Network):
         status = body.get("status")
         return status if isinstance(status, dict) else {}
 
-    def _video_published(self, video_id: str) -> bool:
-        """Whether the finish call of ``video_id`` reached Facebook: its processing or
-        publishing phase started (both stay ``not_started`` until the finish call)."""
+    def _video_published(self, video_id: str, *, reel: bool = False) -> bool:
+        """Whether the finish call of ``video_id`` reached Facebook. A Page video: its
+        processing or publishing phase started (the finish call starts them). A reel:
+        its publishing phase started (processing may start with the upload itself)."""
         status = self._video_status(video_id)
-        for key in ("processing_phase", "publishing_phase"):
+        phases = ("publishing_phase",) if reel else ("processing_phase", "publishing_phase")
+        for key in phases:
             phase = status.get(key)
             if isinstance(phase, dict) and phase.get("status") not in (None, "not_started"):
                 return True
@@ -1004,7 +1007,7 @@ class FacebookPages(Network):
         try:
             body = self._json(http.post(edge, form)) or {}
         except Rejected:
-            if resent and self._video_published(video_id):
+            if resent and self._video_published(video_id, reel=http is self._http):
                 return Published(video_id, self._permalink(video_id))
             raise
         if body.get("success") is not True:
@@ -1036,7 +1039,8 @@ class FacebookPages(Network):
         media, size = self._one_video(post)
         progress, data = post.progress, post.progress.data
         edge = self._path(self.remote_id, "video_reels")
-        if data.get("reel_file_size") not in (None, size):
+        changed = data.get("reel_file_size") not in (None, size)
+        if changed and not data.get("reel_finish_sent"):  # another file: start again
             for key in ("reel_video_id", "reel_upload_started", "reel_uploaded"):
                 data.pop(key, None)
         if not data.get("reel_video_id"):
@@ -1056,7 +1060,7 @@ class FacebookPages(Network):
             self._rupload(media, size, video_id, post)
             data["reel_uploaded"] = True
             progress.save()
-        if data.get("reel_finish_sent") and self._video_published(video_id):
+        if data.get("reel_finish_sent") and self._video_published(video_id, reel=True):
             return Published(video_id, self._permalink(video_id))
         form = {
             "access_token": self._token,
@@ -1563,7 +1567,7 @@ class FacebookPages(Network):
         ):
             video_id = data.get(id_key)
             if data.get(sent_key) and isinstance(video_id, str) and video_id:
-                if self._video_published(video_id):
+                if self._video_published(video_id, reel=id_key == "reel_video_id"):
                     return Published(video_id, self._permalink(video_id))
                 return None
         if is_video:

@@ -446,3 +446,26 @@ def test_thirty_reels_a_day(fake: FakeGraph, tmp_path: Path) -> None:
     clock[0] += 86400
     client.publish(video_post(path, kind="reel"))
     assert sum(v["published"] for v in fake.videos(PAGE)) == 31
+
+
+def test_reel_finish_that_never_arrived_is_sent_again(
+    client: FacebookPages, fake: FakeGraph, tmp_path: Path
+) -> None:
+    """A reel is processed once uploaded: only its publishing phase says "finished"."""
+    path = make_video(tmp_path / "reel.mp4", 20_000)
+    post = video_post(path, kind="reel")
+    saver = post.progress._saver
+    assert isinstance(saver, Saved)
+
+    def drop_finish(data: dict[str, Any]) -> None:
+        if data.get("reel_finish_sent"):
+            fake.drop_next(r"/video_reels$")
+            saver.hooks.clear()
+
+    saver.hooks.append(drop_finish)
+    with pytest.raises(UnknownOutcome):
+        client.publish(post)
+    assert client.find_published(post, datetime.now(UTC)) is None
+    client.publish(post)
+    [reel] = fake.videos(PAGE)
+    assert reel["published"] and reel["finish_calls"] == 1

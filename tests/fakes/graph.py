@@ -1752,10 +1752,13 @@ class FakeGraph:
                 "processing_phase": {"status": "complete"},
                 "publishing_phase": {"status": "complete", "publish_status": publish_status},
             }
+        # A reel is processed as soon as its bytes are in (UNVERIFIED); a Page video only
+        # after its finish call. Neither is published before the finish call.
+        processing = "in_progress" if complete and video.kind == "reel" else "not_started"
         return {
             "video_status": "upload_complete" if complete else "uploading",
             "uploading_phase": {"status": uploading, "bytes_transferred": video.received},
-            "processing_phase": {"status": "not_started"},
+            "processing_phase": {"status": processing},
             "publishing_phase": {"status": "not_started"},
         }
 
