@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -69,7 +70,9 @@ def page(ok: bool, detail: str = "") -> str:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = False  # never share a port with someone else's listener
+    # SO_REUSEADDR: rebinding right after the last sign-in (TIME_WAIT) works on POSIX, where
+    # it never lets two sockets listen on one port; on Windows it would, so not there.
+    allow_reuse_address = os.name != "nt"
     listener: LoopbackListener
 
 
@@ -206,8 +209,8 @@ class LoopbackListener:
 
     def close(self) -> None:
         """Stop listening and free the port (idempotent)."""
-        with self._close_lock:
+        with self._close_lock:  # held throughout: close() returns once the port is free
             server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
+            if server is not None:
+                server.shutdown()
+                server.server_close()
