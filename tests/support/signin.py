@@ -53,6 +53,13 @@ class SignedInNet(Network):
     published: ClassVar[list[tuple[str, str, str]]] = []  # (remote_id, token, text)
     required_scopes: ClassVar[frozenset[str]] = frozenset()
 
+    @classmethod
+    def discover(
+        cls, token: TokenSet, *, base_url: str | None = None, timeout: float = 30.0
+    ) -> list[DiscoveredAccount]:
+        """The accounts of :func:`discovered` for this network."""
+        return discovered(cls.key, token)
+
     def _check(self) -> None:
         fake = type(self).fake
         if fake is not None and not fake.valid(self._token):
