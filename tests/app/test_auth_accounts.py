@@ -65,6 +65,7 @@ def connect(
     clock = clock_of(ctx)
     cm = oauth_fake(monkeypatch, provider, port, clock=lambda: clock.now().timestamp(), **kw)
     fake = cm.__enter__()
+    fake.keep_alive = cm  # type: ignore[attr-defined]  # a collected generator stops it
     set_up_app(ctx.apps, provider)
     result = sign_in(ctx.apps, provider, port, clock=clock)
     for cls in NETS.values():

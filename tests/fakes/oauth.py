@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import itertools
 import json
 import secrets
@@ -43,8 +44,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
-
-import requests
 
 VERSION_PREFIX = "/v"
 CODE_LIFETIME = {"x": 30, "meta": 600, "linkedin": 1800, "google": 600}
@@ -499,14 +498,27 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("POST")
 
 
+def _get(url: str) -> tuple[int, dict[str, str], str]:
+    """GET without following redirects, through http.client: a browser is not
+    Pregonero, so its requests must not show up in Pregonero's (urllib3) log."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
+    try:
+        conn.request("GET", parts.path + ("?" + parts.query if parts.query else ""))
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        conn.close()
+
+
 def browse(authorize_url: str, *, follow: bool = True) -> str:
     """Play the browser: open ``authorize_url`` (the fake redirects at once, as if the
     user had consented) and, with ``follow``, load the redirect target (Pregonero's
     loopback listener). Returns the address the browser ends on."""
-    first = requests.get(authorize_url, allow_redirects=False, timeout=10)
-    if first.status_code != 302:
-        raise AssertionError(f"authorize refused: {first.status_code} {first.text}")
-    location = first.headers["Location"]
+    status, headers, text = _get(authorize_url)
+    if status != 302:
+        raise AssertionError(f"authorize refused: {status} {text}")
+    location = headers["Location"]
     if follow:
-        requests.get(location, timeout=10)
+        _get(location.replace("://localhost:", "://127.0.0.1:"))
     return location
