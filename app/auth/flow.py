@@ -157,7 +157,7 @@ class SignInFlow:
         denied), and the errors of :meth:`wait`."""
         code = self.code_from(pasted)
         if self.listener is not None:
-            self.listener.close()
+            self.listener.cancel()  # a wait() still running ends now
         return self._complete(code)
 
     def code_from(self, pasted: str) -> str:
