@@ -237,7 +237,8 @@ def status_text(health: AccountHealth) -> tuple[str, str]:
             style.ERROR_COLOUR,
         )
     if health.state == "expiring":
-        return _("Expires soon: {why}").format(why=health.warnings[0]), WARNING_COLOUR
+        when = health.expires_at.astimezone().strftime("%Y-%m-%d") if health.expires_at else ""
+        return _("Reconnect before {date}").format(date=when), WARNING_COLOUR
     if health.missing:
         return (
             _("Connected; permissions missing: {scopes}").format(
@@ -293,7 +294,7 @@ class AccountsDialog(QDialog):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(0, 170)
-        self.tree.setColumnWidth(1, 200)
+        self.tree.setColumnWidth(1, 170)
         self.tree.setColumnWidth(2, 90)
         self.tree.setColumnWidth(4, 125)
         self.tree.setColumnWidth(5, 125)

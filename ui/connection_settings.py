@@ -75,7 +75,7 @@ class _AppPage(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.client_id = QLineEdit(ctx.apps.client_id(provider))
-        self.client_id.setPlaceholderText(_("Client ID (App ID on Meta)"))
+        self.client_id.setPlaceholderText(_("App ID") if provider == "meta" else _("Client ID"))
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setAccessibleName(
