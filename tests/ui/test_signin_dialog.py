@@ -195,3 +195,30 @@ def test_settings_developer_apps_and_network_tabs(
         assert again.isVisible()
     finally:
         netconfig.configure(before)
+
+
+def test_connections_ending_soon_are_announced(
+    qtbot: QtBot,
+    ctx: AppContext,
+    bridge: Bridge,
+    networks: dict[str, type[SignedInNet]],  # noqa: F811
+) -> None:
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QWidget
+
+    from app.auth.flow import SignInResult
+    from app.networks.base import TokenSet
+    from tests.support.signin import discovered
+    from ui.account_warnings import check_accounts
+    from ui.notifications import Notifier
+
+    grant = TokenSet("li-token", None, ctx.clock.now() + timedelta(days=3))
+    result = SignInResult("linkedin", grant, "grant:linkedin:1", discovered("linkedin", grant))
+    ctx.accounts.add_signed_in(result, result.accounts[:1])
+    window = QWidget()
+    qtbot.addWidget(window)
+    notifier = Notifier(ctx, bridge, window)
+    text = check_accounts(ctx, notifier)
+    assert "Ana García (linkedin): reconnect before" in text
+    assert notifier.banner.title_label.text() == "Connections ending soon"
