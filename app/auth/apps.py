@@ -109,13 +109,17 @@ class DeveloperApps:
                 self.credentials.check()  # a broken keyring is its own error
                 secret = None
         if not client_id or (cls.secret_required and not secret):
-            raise ValidationError(
-                _(
+            if cls.secret_required:
+                message = _(
                     "Set up your {network} developer app first: Settings → Developer apps "
-                    "(client ID{secret})."
-                ).format(network=cls.label, secret=_(" and secret") if cls.secret_required else ""),
-                code="app_not_set_up",
-            )
+                    "(client ID and secret)."
+                )
+            else:
+                message = _(
+                    "Set up your {network} developer app first: Settings → Developer apps "
+                    "(client ID)."
+                )
+            raise ValidationError(message.format(network=cls.label), code="app_not_set_up")
         return DeveloperApp(client_id, secret)
 
     def save(

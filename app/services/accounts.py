@@ -215,6 +215,10 @@ class AccountService:
             try:
                 new = provider.refresh(app, tokens.refresh_token, now)
             except AuthExpired as exc:
+                if self._rotated_elsewhere(grant, tokens.refresh_token):
+                    # Another Pregonero process (the command line, the window) renewed
+                    # it a moment ago: its tokens are in the keyring already.
+                    return self.credentials.get(account.keyring_user)
                 reason = exc.user_message or str(exc)
                 log.warning("refresh of %s refused (%s): reconnect needed", grant, exc.code)
                 self._grant_dead(grant, str(exc))
@@ -241,6 +245,16 @@ class AccountService:
                     )
             log.info("access token of %s renewed", grant)
             return new.access_token
+
+    def _rotated_elsewhere(self, grant: str, used: str) -> bool:
+        """True when the grant in the keyring no longer holds the refresh token ``used``."""
+        from app.auth.providers import loads
+
+        try:
+            current = loads(self.credentials.get(grant))
+        except (ValueError, CredentialsError):
+            return False
+        return bool(current.refresh_token) and current.refresh_token != used
 
     def _grant_dead(self, grant: str, reason: str) -> None:
         for other in self._sharing(grant):

@@ -313,3 +313,54 @@ def test_names_are_made_unique(ctx: AppContext, monkeypatch: pytest.MonkeyPatch,
     )
     first, second = ctx.accounts.add_signed_in(clone, clone.accounts)
     assert first.name == "Empleo Público" and second.name == "Empleo Público (LinkedIn)"
+
+
+def test_refresh_rotated_by_another_process_is_not_a_dead_token(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, port: int
+) -> None:
+    from app.auth.providers import XProvider, dumps
+
+    fake, result = connect(ctx, monkeypatch, "x", port)
+    (account,) = ctx.accounts.add_signed_in(result, result.accounts)
+    grant_user = account.options["grant"]
+    assert result.grant.refresh_token
+    # The other process renews between our read of the grant and our refresh call.
+    real_refresh = XProvider.refresh
+
+    def racing(self: XProvider, app: object, refresh_token: str, now: datetime) -> TokenSet:
+        other = real_refresh(self, app, refresh_token, now)  # type: ignore[arg-type]
+        ctx.credentials.set(grant_user, dumps(other))
+        ctx.credentials.set(account.keyring_user, other.access_token)
+        return real_refresh(self, app, refresh_token, now)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(XProvider, "refresh", racing)
+    clock_of(ctx).advance(2 * 3600)
+    token = ctx.accounts.client(account)._token
+    assert fake.valid(token)
+    assert ctx.store.get_account(account.id).status == "ok"
+    fake.stop()
+
+
+def test_fake_can_issue_known_tokens(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    seen: list[str] = []
+    with oauth_fake(monkeypatch, "meta", port) as fake:
+        fake.access_tokens = ["short-user-token", "LONG-user-token"]
+        fake.on_issue = lambda token: seen.append(token.value)
+        from app.auth.apps import DeveloperApps
+        from app.secrets import CredentialStore
+        from app.storage.repository import Store
+        from tests.support.signin import sign_in as do_sign_in
+
+        store = Store(Path(str(paths_home())) / "x.sqlite3")
+        apps = DeveloperApps(store, CredentialStore())
+        set_up_app(apps, "meta")
+        result = do_sign_in(apps, "meta", port)
+        store.close()
+    assert result.grant.access_token == "LONG-user-token"
+    assert seen == ["short-user-token", "LONG-user-token"]
+
+
+def paths_home() -> Path:
+    from app import paths
+
+    return paths.home()

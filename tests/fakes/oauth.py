@@ -133,6 +133,11 @@ class FakeOAuth:
         self.dead_refresh_tokens: set[str] = set()
         self.calls: list[Call] = []
         self.deny = False
+        #: Values for the next access tokens issued (popped in order; Meta issues a
+        #: short-lived one, then the long-lived one). Lets an API fake know them ahead.
+        self.access_tokens: list[str] = []
+        #: Called with every access token issued (e.g. to register it in an API fake).
+        self.on_issue: Callable[[Token], None] | None = None
         self.refresh_for_next = True
         self._faults: list[_Fault] = []
         self._ids = itertools.count(1)
@@ -216,13 +221,16 @@ class FakeOAuth:
         return uri in self.redirect_uris
 
     def _issue(self, scopes: tuple[str, ...], lifetime: float, kind: str = "user") -> Token:
+        value = self.access_tokens.pop(0) if self.access_tokens else None
         token = Token(
-            self._new(f"{self.provider}-access"),
+            value or self._new(f"{self.provider}-access"),
             scopes,
             self.clock() + lifetime if lifetime else 0,
             kind,
         )
         self.tokens[token.value] = token
+        if self.on_issue is not None:
+            self.on_issue(token)
         return token
 
     # -- endpoints -------------------------------------------------------------------
