@@ -222,3 +222,41 @@ def test_connections_ending_soon_are_announced(
     text = check_accounts(ctx, notifier)
     assert "Ana García (linkedin): reconnect before" in text
     assert notifier.banner.title_label.text() == "Connections ending soon"
+
+
+@pytest.mark.parametrize(
+    ("provider", "expected"),
+    [
+        ("meta", {("facebook", "104"), ("instagram", "1784")}),
+        ("x", {("x", "2244994945")}),
+        ("linkedin", {("linkedin", "urn:li:person:abc"), ("linkedin", "urn:li:organization:123")}),
+        ("google", {("youtube", "UC111"), ("youtube", "UC222")}),
+    ],
+)
+def test_each_network_connects_in_the_window(
+    qtbot: QtBot,
+    ctx: AppContext,
+    bridge: Bridge,
+    monkeypatch: pytest.MonkeyPatch,
+    networks: dict[str, type[SignedInNet]],  # noqa: F811
+    browser: list[str],
+    provider: str,
+    expected: set[tuple[str, str]],
+) -> None:
+    from app.networks import registry
+    from tests.support.signin import net_class
+
+    monkeypatch.setitem(registry.NETWORKS, "facebook", net_class("facebook", "Facebook"))
+    port = free_port()
+    with oauth_fake(monkeypatch, provider, port):
+        set_up_app(ctx.apps, provider)
+        ctx.store.set_setting("signin_port", str(port))
+        dialog = make(qtbot, ctx, bridge)
+        dialog.signin_actions[provider].trigger()
+        signin = dialog.signin_dialog
+        assert signin is not None and signin.list.count() == len(expected)
+        signin.add_button.click()
+    accounts = ctx.accounts.list()
+    assert {(a.network, a.remote_id) for a in accounts} == expected
+    assert dialog.tree.topLevelItemCount() == len(expected)
+    assert all(status(dialog, i) == "Connected" for i in range(len(expected)))
