@@ -12,9 +12,10 @@ No token ever reaches a widget.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QDesktopServices, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -117,6 +118,13 @@ def load_picture(url: str, on_icon: Any) -> None:
             on_icon(icon)
 
     tasks.run_in_background(lambda: fetch_picture(url), done, lambda _exc: None)
+
+
+class _Waiter(QObject):
+    """Carries the browser wait's outcome from its thread to the UI thread."""
+
+    done = Signal(object)
+    failed = Signal(object)
 
 
 class SignInDialog(QDialog):
@@ -288,9 +296,35 @@ class SignInDialog(QDialog):
         log.info("browser sign-in with %s opened", self.provider.key)
         open_url(url)
         if listening:
-            flow = self.flow
-            tasks.run_in_background(flow.wait, self._on_result, self._on_wait_failed)
+            self._wait_for_browser(self.flow)
         return True
+
+    def _wait_for_browser(self, flow: SignInFlow) -> None:
+        """Run ``flow.wait()`` (minutes, mostly idle) on its own thread rather than the
+        shared pool, so other background work is not held up; inline in tests."""
+        if tasks.is_synchronous():
+            tasks.run_in_background(flow.wait, self._on_result, self._on_wait_failed)
+            return
+        waiter = _Waiter(self)
+        waiter.done.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
+        waiter.failed.connect(self._on_wait_failed, Qt.ConnectionType.QueuedConnection)
+
+        def run() -> None:
+            try:
+                result = flow.wait()
+            except Exception as exc:  # noqa: BLE001 - handed to the UI thread
+                outcome: tuple[Any, BaseException | None] = (None, exc)
+            else:
+                outcome = (result, None)
+            try:
+                if outcome[1] is None:
+                    waiter.done.emit(outcome[0])
+                else:
+                    waiter.failed.emit(outcome[1])
+            except RuntimeError:  # the dialog is gone
+                pass
+
+        threading.Thread(target=run, name="signin-wait", daemon=True).start()
 
     def _set_waiting(self, waiting: bool) -> None:
         self.progress.setVisible(waiting)

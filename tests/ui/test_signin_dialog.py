@@ -260,3 +260,38 @@ def test_each_network_connects_in_the_window(
     assert {(a.network, a.remote_id) for a in accounts} == expected
     assert dialog.tree.topLevelItemCount() == len(expected)
     assert all(status(dialog, i) == "Connected" for i in range(len(expected)))
+
+
+def test_waiting_for_the_browser_does_not_hold_the_window(
+    qtbot: QtBot,
+    ctx: AppContext,
+    bridge: Bridge,
+    x_fake: tuple[FakeOAuth, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui import tasks
+
+    opened: list[str] = []
+    monkeypatch.setattr(signin_dialog, "open_url", lambda url: opened.append(url) or True)
+    tasks.set_synchronous(False)
+    try:
+        dialog = make(qtbot, ctx, bridge)
+        signin = dialog.sign_in("x")
+        assert signin.stack.currentIndex() == 0 and signin.progress.isVisible()
+        threading.Thread(target=browse, args=(opened[0],)).start()  # the user consents
+        qtbot.waitUntil(lambda: signin.stack.currentIndex() == 1, timeout=5000)
+        signin.add_button.click()
+        qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1, timeout=5000)
+
+        again = dialog.sign_in("x")  # closing while waiting stops the listener
+        port = again.flow.listener.port if again.flow and again.flow.listener else 0
+        again.reject()
+        qtbot.waitUntil(lambda: not _listening(port), timeout=5000)
+    finally:
+        tasks.set_synchronous(True)
+        tasks.wait_for_tasks(5000)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
