@@ -15,7 +15,6 @@ user may add (``Network.discover``).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import secrets
@@ -228,21 +227,10 @@ class SignInFlow:
                 if (account.network, account.remote_id) in seen:
                     continue
                 seen.add((account.network, account.remote_id))
-                result.accounts.append(self._with_missing(account, tokens))
+                result.accounts.append(account)  # missing_scopes: the network's own judgement
         if not result.accounts and errors:
             raise errors[0]
         return result
-
-    @staticmethod
-    def _with_missing(account: DiscoveredAccount, grant: TokenSet) -> DiscoveredAccount:
-        if account.missing_scopes:
-            return account
-        cls = NETWORKS.get(account.network)
-        granted = account.token.scopes or grant.scopes
-        if cls is None or not granted:
-            return account
-        missing = frozenset(cls.required_scopes) - granted
-        return dataclasses.replace(account, missing_scopes=missing) if missing else account
 
     # -- finishing later (command line) ----------------------------------------------
     def save_pending(self, credentials: CredentialStore) -> None:

@@ -62,6 +62,11 @@ REFRESH_MARGIN_SECONDS = 300
 """A renewable access token is refreshed when it expires within this many seconds."""
 DEFAULT_WARNING_DAYS = 7
 
+SECRET_USERS: list[Callable[[Account], list[str]]] = []
+"""Hooks naming more keyring users that belong to an account (e.g. a media host's
+password), deleted with it by :meth:`AccountService.remove`. ``options["secret_users"]``
+(a list of keyring users) is honoured too."""
+
 _grant_locks: dict[str, threading.Lock] = {}
 _grant_locks_guard = threading.Lock()
 
@@ -298,6 +303,7 @@ class AccountService:
             ends = grant.refresh_expires_at if refresh else grant.expires_at
             options: dict[str, Any] = {"provider": result.provider, "grant": result.grant_key}
             options["refresh"] = refresh
+            options["missing_scopes"] = sorted(found.missing_scopes)
             if ends is not None:
                 options["signin_expires_at"] = to_iso(ends)
             keyring_user = f"{found.network}:{found.remote_id}"
@@ -373,7 +379,10 @@ class AccountService:
         cls = NETWORKS.get(account.network)
         needed = frozenset(cls.required_scopes) if cls is not None else frozenset()
         granted = account.scopes
-        missing = needed - granted if granted else frozenset()
+        if "missing_scopes" in account.options:  # the network's own judgement at sign-in
+            missing = frozenset(account.options["missing_scopes"])
+        else:
+            missing = needed - granted if granted else frozenset()
         ends = self.ends_at(account)
         now = self.clock.now()
         warnings: list[str] = []
@@ -572,6 +581,11 @@ class AccountService:
                 code="account_in_use",
             )
         self.credentials.delete(account.keyring_user)
+        extra = [str(u) for u in account.options.get("secret_users") or []]
+        for hook in SECRET_USERS:
+            extra += hook(account)
+        for user in extra:
+            self.credentials.delete(user)
         grant = account.options.get("grant")
         if self.store.account_has_deliveries(account.id):
             self.store.set_account_status(

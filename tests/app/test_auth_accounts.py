@@ -364,3 +364,24 @@ def paths_home() -> Path:
     from app import paths
 
     return paths.home()
+
+
+def test_remove_also_deletes_the_accounts_other_secrets(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, port: int
+) -> None:
+    from app.services import accounts as accounts_module
+
+    fake, result = connect(ctx, monkeypatch, "x", port)
+    fake.stop()
+    (account,) = ctx.accounts.add_signed_in(result, result.accounts)
+    ctx.credentials.set("mediahost:x:2244994945", "wp-app-password")
+    ctx.credentials.set("extra:listed", "another")
+    ctx.store.set_account_options(account.id, {**account.options, "secret_users": ["extra:listed"]})
+    monkeypatch.setattr(
+        accounts_module,
+        "SECRET_USERS",
+        [lambda a: [f"mediahost:{a.network}:{a.remote_id}"]],
+    )
+    ctx.accounts.remove(ctx.store.get_account(account.id))
+    assert keyring.get_password(SERVICE, "mediahost:x:2244994945") is None
+    assert keyring.get_password(SERVICE, "extra:listed") is None

@@ -7,6 +7,7 @@ LinkedIn share the member's token; Pages get their own Page token...).
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -57,8 +58,13 @@ class SignedInNet(Network):
     def discover(
         cls, token: TokenSet, *, base_url: str | None = None, timeout: float = 30.0
     ) -> list[DiscoveredAccount]:
-        """The accounts of :func:`discovered` for this network."""
-        return discovered(cls.key, token)
+        """The accounts of :func:`discovered` for this network, with ``missing_scopes``
+        as the real clients compute it (required minus granted, when known)."""
+        missing = cls.required_scopes - token.scopes if token.scopes else frozenset()
+        return [
+            dataclasses.replace(a, missing_scopes=frozenset(missing))
+            for a in discovered(cls.key, token)
+        ]
 
     def _check(self) -> None:
         fake = type(self).fake
@@ -127,6 +133,12 @@ def discovered(network: str, tokens: TokenSet) -> list[DiscoveredAccount]:
     return []
 
 
+def stand_in(network: str, tokens: TokenSet) -> list[DiscoveredAccount]:
+    """``discover`` of the stand-in network ``network`` (the plain list for others)."""
+    cls = NETS.get(network)
+    return cls.discover(tokens) if cls is not None else discovered(network, tokens)
+
+
 @pytest.fixture
 def networks(monkeypatch: pytest.MonkeyPatch) -> dict[str, type[SignedInNet]]:
     """Register the stand-in networks (facebook keeps the real client class)."""
@@ -164,10 +176,12 @@ def sign_in(
     port: int,
     *,
     clock: Clock | None = None,
-    discover: Callable[[str, TokenSet], list[DiscoveredAccount]] = discovered,
+    discover: Callable[[str, TokenSet], list[DiscoveredAccount]] | None = None,
 ) -> SignInResult:
     """A whole browser sign-in: start, the "browser" follows the redirect, wait."""
-    flow = SignInFlow(provider, apps, port=port, timeout=10, discover=discover, clock=clock)
+    flow = SignInFlow(
+        provider, apps, port=port, timeout=10, discover=discover or stand_in, clock=clock
+    )
     url = flow.start()
     browser = threading.Thread(target=browse, args=(url,))
     browser.start()
