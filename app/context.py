@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from app import paths
+from app import netconfig, paths
+from app.auth.apps import EXPIRY_WARNING_DAYS, DeveloperApps
 from app.clock import Clock, SystemClock
 from app.events import ListenerHub
 from app.inbox.service import InboxService
@@ -21,6 +22,13 @@ from app.services.reschedule import RescheduleService
 from app.settings import Settings
 from app.storage.inbox import InboxStore
 from app.storage.repository import Store
+
+
+def _int(text: str, default: int) -> int:
+    try:
+        return max(0, int(text))
+    except ValueError:
+        return default
 
 
 class AppContext:
@@ -45,8 +53,16 @@ class AppContext:
         self.listeners = ListenerHub()
         self.credentials = credentials or CredentialStore()
         self._schedule_hooks: list[Callable[[], None]] = []
+        netconfig.configure(netconfig.from_settings(self.store.get_setting))
+        self.apps = DeveloperApps(self.store, self.credentials)
         self.accounts = AccountService(
-            self.store, self.credentials, self.clock, self.listeners, client_factory
+            self.store,
+            self.credentials,
+            self.clock,
+            self.listeners,
+            client_factory,
+            apps=self.apps,
+            warning_days=lambda: _int(self.settings.get(EXPIRY_WARNING_DAYS), 7),
         )
         self.posts = PostService(
             self.store, self.clock, self.listeners, on_schedule_changed=self.schedule_changed

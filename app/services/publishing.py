@@ -233,6 +233,7 @@ class PublishingService:
         except Exception as exc:  # noqa: BLE001 - every failure becomes a state
             return self._failed_attempt(delivery, account.id, exc)
         self._published(delivery, result, "published")
+        self.accounts.note_ok(account.id)  # health: last successful call (issue 3)
         for hook in self.after_published:
             try:
                 hook(client, out)

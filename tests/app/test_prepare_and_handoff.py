@@ -119,8 +119,8 @@ def test_option_off_by_default_and_refused_where_unsupported(ctx: AppContext) ->
     assert not ctx.handoffs.enabled(hand)
     delivery_id = schedule(ctx, "Hand")
     assert ctx.store.get_delivery(delivery_id).state == S.SCHEDULED  # not handed off
-    with pytest.raises(ValidationError):
-        ctx.handoffs.set_enabled(ctx.accounts.by_name("Empleo").id, True)
+    with pytest.raises(ValidationError):  # this network cannot hold scheduled posts
+        ctx.handoffs.set_enabled(ctx.accounts.by_name("Insta").id, True)
     enable(ctx)
     assert ctx.accounts.by_name("Hand").options[NATIVE_HANDOFF] is True
 
@@ -353,15 +353,16 @@ def test_cli_switches_native_hand_off(
     monkeypatch.setattr("app.context.create_client", stub_factory)
     setup = AppContext(db, client_factory=stub_factory)
     setup.accounts.connect("stubhand", name="Hand", remote_id="222", token="tok")
-    setup.accounts.connect("facebook", name="Empleo", remote_id="333", token="tok")
+    monkeypatch.setitem(registry.NETWORKS, PrepareStub.key, PrepareStub)
+    setup.accounts.connect("stubprep", name="Insta", remote_id="333", token="tok")
     setup.close()
     assert cli.main(["handoff", "Hand", "on"]) == 0
     assert cli.main(["handoff", "Hand"]) == 0
     assert "on" in capsys.readouterr().out
-    assert cli.main(["handoff", "Empleo", "on"]) == 1
+    assert cli.main(["handoff", "Insta", "on"]) == 1  # cannot hold scheduled posts
     check = AppContext(db)
     assert check.handoffs.enabled(check.accounts.by_name("Hand"))
-    assert not check.handoffs.enabled(check.accounts.by_name("Empleo"))
+    assert not check.handoffs.enabled(check.accounts.by_name("Insta"))
     check.close()
 
 

@@ -242,9 +242,10 @@ def test_queue_says_the_network_holds_it(ctx: AppContext, accounts: dict[str, Ac
 def test_hand_off_option_checkbox(
     qtbot: QtBot, ctx: AppContext, accounts: dict[str, Account], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from app.networks.facebook import FacebookPages
     from ui.handoff_option import HandOffOption
 
-    monkeypatch.setattr(StubFacebook, "supports_handoff", False, raising=False)
+    monkeypatch.setattr(FacebookPages, "supports_handoff", False, raising=False)
     monkeypatch.setattr(YouTubeLike, "supports_handoff", True, raising=False)
     option = HandOffOption(ctx, accounts["youtube"])
     qtbot.addWidget(option)
