@@ -3,6 +3,7 @@ as one checkbox any account screen can embed:
 
     box = HandOffOption(ctx, account)      # hidden for networks that cannot do it
     layout.addWidget(box)
+    box.set_account(other)                 # e.g. when the selected account changes
 
 Ticking it saves at once through :class:`app.services.handoff.HandOffService`; unticking
 takes back the posts the network holds (and says which could not be).
@@ -21,38 +22,50 @@ from ui import dialogs, style
 
 
 class HandOffOption(QWidget):
-    """A checkbox with a one-line explanation; hidden when the account's network cannot
-    hold scheduled posts."""
+    """A checkbox with a one-line explanation for one account (or none); hidden when
+    there is no account or its network cannot hold scheduled posts.
 
-    def __init__(self, ctx: AppContext, account: Account, parent: QWidget | None = None) -> None:
+    In a list of accounts, keep one and call :meth:`set_account` on selection."""
+
+    def __init__(
+        self, ctx: AppContext, account: Account | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.account_id = account.id
-        label = (
-            network_class(account.network).label
-            if ctx.handoffs.supported(account.network)
-            else account.network
-        )
+        self.account_id: int | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.box = QCheckBox(
-            _("Let {network} publish scheduled posts by itself").format(network=label)
-        )
-        self.box.setChecked(ctx.handoffs.enabled(account))
+        self.box = QCheckBox()
         self.box.toggled.connect(self._toggled)
-        self.hint = QLabel(
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(f"color: {style.MUTED_COLOUR}")
+        layout.addWidget(self.box)
+        layout.addWidget(self.hint)
+        self.set_account(account)
+
+    def set_account(self, account: Account | None) -> None:
+        """Show the option of ``account`` (None or a network without hand-off: hidden)."""
+        supported = account is not None and self.ctx.handoffs.supported(account.network)
+        self.account_id = account.id if account is not None and supported else None
+        self.setVisible(supported)
+        if account is None or not supported:
+            return
+        label = network_class(account.network).label
+        self.box.blockSignals(True)
+        self.box.setText(_("Let {network} publish scheduled posts by itself").format(network=label))
+        self.box.setChecked(self.ctx.handoffs.enabled(account))
+        self.box.blockSignals(False)
+        self.hint.setText(
             _(
                 "Posts are handed to {network} ahead of time, so they go out even if this "
                 "computer is off. Changes made in Pregonero are sent to {network} too."
             ).format(network=label)
         )
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(f"color: {style.MUTED_COLOUR}")
-        layout.addWidget(self.box)
-        layout.addWidget(self.hint)
-        self.setVisible(ctx.handoffs.supported(account.network))
 
     def _toggled(self, on: bool) -> None:
+        if self.account_id is None:
+            return
         try:
             stuck = self.ctx.handoffs.set_enabled(self.account_id, on)
         except AppError as exc:

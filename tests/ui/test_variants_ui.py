@@ -257,6 +257,11 @@ def test_hand_off_option_checkbox(
     hidden = HandOffOption(ctx, accounts["facebook"])  # this stand-in cannot hold posts
     qtbot.addWidget(hidden)
     assert hidden.isHidden()
+    hidden.set_account(accounts["youtube"])  # one widget follows the selected account
+    assert not hidden.isHidden() and not hidden.box.isChecked()
+    assert "YouTube" in hidden.box.text()
+    hidden.set_account(None)
+    assert hidden.isHidden()
 
 
 def test_composer_says_the_network_holds_it(
