@@ -497,8 +497,8 @@ class VariantEditor(QWidget):
         editable = not self._read_only
         same = self.same_text.isChecked()
         self.text_edit.setReadOnly(same or not editable)
-        # The main text shown greyed: it is edited above, not here.
-        self.text_edit.setStyleSheet(f"color: {style.MUTED_COLOUR}" if same else "")
+        # The main text is edited above: no second copy of it here, only its count.
+        self.text_edit.setVisible(not same)
         self.link_edit.setEnabled(not self.same_link.isChecked() and editable)
         own = self.own_media.isChecked()
         self.add_photos_button.setVisible(own)
