@@ -514,3 +514,38 @@ def test_youtube_channel_refresh_and_reconnect(
         assert state(ctx, first) == S.PUBLISHED, ctx.store.get_delivery(first).last_error
         assert len(api.videos(CHANNEL)) == 2
         assert_no_secret_leaked(ctx, caplog, auth)
+
+
+def test_linkedin_app_approved_for_refresh_renews_by_itself(
+    ctx: AppContext,
+    monkeypatch: pytest.MonkeyPatch,
+    port: int,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with (
+        FakeLinkedIn() as api,
+        auth_fake(monkeypatch, "linkedin", port, clock, refresh=True) as auth,
+    ):
+        monkeypatch.setenv("PREGONERO_LINKEDIN_API", api.url)
+        auth.on_issue = lambda t: api.add_member(LI_SUB, t.value, "Ana García")
+        set_up_app(ctx.apps, "linkedin")
+        result = signed_in(ctx, "linkedin", port)
+        assert result.grant.refresh_token
+        (member,) = result.accounts  # no organization administered
+        (account,) = ctx.accounts.add_signed_in(result, [member])
+        health = ctx.accounts.health(account)
+        assert health.renews_itself
+        assert health.expires_at == clock.now() + timedelta(days=365)  # the refresh token's
+        # Day 60: the access token is renewed before the post goes out; nothing to warn.
+        advance(ctx, 60 * 86400 - 60)
+        assert ctx.accounts.expiring() == []
+        delivery = schedule(ctx, account, "Nuevas ofertas en el portal de empleo", 5)
+        advance(ctx, 5 * 60)
+        run_due(ctx)
+        assert state(ctx, delivery) == S.PUBLISHED, ctx.store.get_delivery(delivery).last_error
+        renewed = token_of(ctx.store.get_account(account.id))
+        assert renewed != result.grant.access_token and auth.valid(renewed or "")
+        assert len(api.posts(f"urn:li:person:{LI_SUB}")) == 1
+        assert_no_secret_leaked(ctx, caplog, auth)

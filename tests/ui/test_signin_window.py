@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.clock import FixedClock
@@ -136,7 +136,7 @@ def pictures(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return fetched
 
 
-def screenshot(dialog: AccountsDialog, name: str) -> None:
+def screenshot(dialog: QWidget, name: str) -> None:
     folder = os.environ.get("PREGONERO_SCREENSHOT_DIR")
     if folder:
         QApplication.processEvents()  # let the layout settle as the event loop would
@@ -176,9 +176,11 @@ def connect_all(qtbot: QtBot, ctx: AppContext, bridge: Bridge) -> AccountsDialog
         items = [signin.list.item(i) for i in range(signin.list.count())]
         assert [i.text().splitlines()[0] for i in items] == names
         assert all(not i.icon().isNull() for i in items)  # the network's picture
+        assert all("urn:li:" not in i.text() for i in items)  # no raw URNs for people
         for item in items:
             if "member profile" in item.text():  # one account of each network
                 item.setCheckState(Qt.CheckState.Unchecked)
+        screenshot(signin, f"picker-{provider}")
         signin.add_button.click()
         assert not signin.isVisible()
     return dialog
@@ -261,3 +263,12 @@ def test_a_connection_past_its_end_shows_reconnect_needed(
     # X and YouTube renew themselves; the Facebook sign-in (about 60 days) ended too.
     assert row_of(dialog, "x")[3] == row_of(dialog, "youtube")[3] == "Connected"
     screenshot(dialog, "accounts-expired")
+    # Reconnecting from the window starts a new 60 days for the same account.
+    select(dialog, "linkedin")
+    before = ctx.store.find_account(network="linkedin", remote_id=f"urn:li:organization:{LI_ORG}")
+    signin = dialog.reconnect_selected()
+    assert signin is not None and not signin.isVisible(), signin.error_label.text()
+    assert row_of(dialog, "linkedin")[3] == "Connected"
+    after = ctx.store.find_account(network="linkedin", remote_id=f"urn:li:organization:{LI_ORG}")
+    assert before is not None and after is not None and after.id == before.id
+    assert len(ctx.accounts.list()) == 4
