@@ -549,3 +549,56 @@ def test_linkedin_app_approved_for_refresh_renews_by_itself(
         assert renewed != result.grant.access_token and auth.valid(renewed or "")
         assert len(api.posts(f"urn:li:person:{LI_SUB}")) == 1
         assert_no_secret_leaked(ctx, caplog, auth)
+
+
+def test_linkedin_app_without_organization_access_offers_the_member_only(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, port: int, clock: FixedClock
+) -> None:
+    member_scopes = ("openid", "profile", "w_member_social")
+    with (
+        FakeLinkedIn() as api,
+        auth_fake(monkeypatch, "linkedin", port, clock, user_scopes=member_scopes) as auth,
+    ):
+        monkeypatch.setenv("PREGONERO_LINKEDIN_API", api.url)
+        api.add_organization(LI_ORG, "Servicio Regional de Empleo")
+        auth.on_issue = lambda t: api.add_member(
+            LI_SUB, t.value, "Ana García", admin_of=[LI_ORG], scopes=list(member_scopes)
+        )
+        set_up_app(ctx.apps, "linkedin")
+        result = signed_in(ctx, "linkedin", port)
+        assert result.problems == []
+        (member,) = result.accounts
+        assert member.kind == "member" and member.missing_scopes == frozenset()
+        (account,) = ctx.accounts.add_signed_in(result, [member])
+        health = ctx.accounts.health(account)
+        assert health.state == "ok" and health.missing == frozenset()
+        assert health.granted == frozenset(member_scopes)
+        delivery = schedule(ctx, account, "Consejos para tu currículum", 5)
+        advance(ctx, 5 * 60)
+        run_due(ctx)
+        assert state(ctx, delivery) == S.PUBLISHED, ctx.store.get_delivery(delivery).last_error
+
+
+def test_x_without_offline_access_warns_and_blocks_after_two_hours(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, port: int, clock: FixedClock
+) -> None:
+    granted = ("tweet.read", "tweet.write", "users.read", "media.write")
+    with FakeX() as api, auth_fake(monkeypatch, "x", port, clock, user_scopes=granted) as auth:
+        monkeypatch.setenv("PREGONERO_X_API", api.url)
+        auth.on_issue = lambda t: api.add_user(X_ID, t.value, "empleo_publico", "Empleo Público")
+        set_up_app(ctx.apps, "x")
+        result = signed_in(ctx, "x", port)
+        assert result.grant.refresh_token is None
+        (found,) = result.accounts
+        assert found.missing_scopes == {"offline.access"}
+        (account,) = ctx.accounts.add_signed_in(result, [found])
+        health = ctx.accounts.health(account)
+        assert not health.renews_itself and health.missing == {"offline.access"}
+        assert "permissions not granted: offline.access" in health.warnings
+        assert health.expires_at == clock.now() + timedelta(hours=2)
+        delivery = schedule(ctx, account, "Hoy cerramos a las 14:00", 150)
+        advance(ctx, 150 * 60)
+        run_due(ctx)
+        assert state(ctx, delivery) == S.BLOCKED  # not failed: it waits for a reconnect
+        assert ctx.accounts.health(ctx.store.get_account(account.id)).state == "needs_reconnect"
+        assert api.tweets(X_ID) == []
