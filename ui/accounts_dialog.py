@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.errors import AppError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Account
 from app.services.accounts import AccountHealth
 from ui import dialogs, style, tasks
@@ -468,14 +468,15 @@ class AccountsDialog(QDialog):
         if health.renews_itself:
             lines.append(_("Pregonero renews this connection by itself."))
         elif health.expires_at is not None and health.state == "ok":
+            days = self.ctx.accounts.warning_days()
             lines.append(
-                _(
+                ngettext(
+                    "The connection ends on {date}; Pregonero reminds you {days} day before. "
+                    "Reconnect then to keep publishing.",
                     "The connection ends on {date}; Pregonero reminds you {days} days before. "
-                    "Reconnect then to keep publishing."
-                ).format(
-                    date=health.expires_at.astimezone().strftime("%Y-%m-%d"),
-                    days=self.ctx.accounts.warning_days(),
-                )
+                    "Reconnect then to keep publishing.",
+                    days,
+                ).format(date=health.expires_at.astimezone().strftime("%Y-%m-%d"), days=days)
             )
         return "\n".join(lines)
 

@@ -209,6 +209,7 @@ def test_four_networks_connected_through_the_window_and_listed_with_health(
     select(dialog, "linkedin")
     details = dialog.detail_label.text()
     assert "Permissions needed: w_organization_social; all granted." in details, details
+    assert "Pregonero reminds you 7 days before" in details
     select(dialog, "x")
     assert "renews this connection" in dialog.detail_label.text()
     screenshot(dialog, "accounts-four-connected")
