@@ -84,7 +84,8 @@ class AccountHealth:
 
     ``state``: ``"ok"``, ``"expiring"`` (ends within the warning days and cannot renew
     itself), ``"needs_reconnect"``. ``granted``/``needed``/``missing``: permissions as
-    the network names them (``needed`` = the client's ``required_scopes``; ``missing``
+    the network names them (``needed`` = the client's ``scopes_for(kind)`` when it has
+    one, else its ``required_scopes``; ``missing``
     is empty when the granted ones are unknown). ``expires_at``: when the connection
     ends unless renewed (aware UTC, None = no known end); ``renews_itself``: Pregonero
     refreshes it. ``last_ok_at``: last successful call. ``warnings``: translated lines.
@@ -224,10 +225,12 @@ class AccountService:
                     # Another Pregonero process (the command line, the window) renewed
                     # it a moment ago: its tokens are in the keyring already.
                     return self.credentials.get(account.keyring_user)
-                reason = exc.user_message or str(exc)
+                # Our own translated sentence, not the provider's raw English text
+                # ("invalid_grant"...): it becomes the account's "reconnect needed" reason.
+                reason = str(exc)
                 log.warning("refresh of %s refused (%s): reconnect needed", grant, exc.code)
-                self._grant_dead(grant, str(exc))
-                raise AuthExpired(str(exc), user_message=reason, code=exc.code) from None
+                self._grant_dead(grant, reason)
+                raise AuthExpired(reason, user_message=reason, code=exc.code) from None
             except (Transient, RateLimited, UnknownOutcome, Rejected) as exc:
                 # Not a dead token: keep everything; use the old token while it lasts.
                 log.info("refresh of %s failed for now (%s)", grant, type(exc).__name__)
@@ -378,6 +381,9 @@ class AccountService:
         """The health of ``account`` from what is stored (no network call)."""
         cls = NETWORKS.get(account.network)
         needed = frozenset(cls.required_scopes) if cls is not None else frozenset()
+        scopes_for = getattr(cls, "scopes_for", None)  # e.g. a LinkedIn organization's own
+        if callable(scopes_for) and account.kind:
+            needed = frozenset(scopes_for(account.kind))
         granted = account.scopes
         if "missing_scopes" in account.options:  # the network's own judgement at sign-in
             missing = frozenset(account.options["missing_scopes"])
@@ -425,7 +431,7 @@ class AccountService:
         try:
             self.client(account).verify()
         except (AuthExpired, CredentialsError) as exc:
-            reason = exc.user_message or str(exc) if isinstance(exc, AuthExpired) else str(exc)
+            reason = str(exc)  # the client's translated sentence, not the vendor's raw text
             current = self.store.get_account(account.id)
             if current.status == "ok":
                 self.mark_needs_reconnect(current, reason)
