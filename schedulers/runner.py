@@ -124,6 +124,14 @@ class Runner:
             next_run_time=datetime.now(UTC),
             replace_existing=True,
         )
+        self._scheduler.add_job(
+            self._expired_accounts,
+            "interval",
+            hours=1,
+            id="expired-accounts",
+            next_run_time=datetime.now(UTC),
+            replace_existing=True,
+        )
         self.inbox_jobs.start()  # comments inbox (issue 10)
 
     def stop(self, wait: bool = True, *, keep_lock: bool = False) -> None:
@@ -392,6 +400,17 @@ class Runner:
         self._hand_off_sweep()
         if changed:
             self._arm()
+
+    def _expired_accounts(self) -> None:
+        """Hourly: accounts whose token ended and cannot renew itself (a LinkedIn token
+        after 60 days) become "reconnect needed" and their queued posts blocked, also
+        with no window open (``pregonero run``)."""
+        if not self.is_publisher:
+            return
+        try:
+            self.ctx.accounts.mark_expired()
+        except Exception:  # noqa: BLE001 - the next run tries again
+            log.exception("checking for expired accounts")
 
     def _daily_backup(self) -> None:
         if not self.is_publisher:

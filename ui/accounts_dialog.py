@@ -39,6 +39,7 @@ from app.models import Account
 from app.services.accounts import AccountHealth
 from ui import dialogs, style, tasks
 from ui.bridge import Bridge
+from ui.handoff_option import HandOffOption
 from ui.queue_model import network_label
 from ui.signin_dialog import SignInDialog, initials_icon, load_picture, provider_title
 
@@ -320,6 +321,8 @@ class AccountsDialog(QDialog):
         self.detail_label.setStyleSheet(f"color: {style.MUTED_COLOUR}")
         self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.detail_label)
+        self.handoff_option = HandOffOption(ctx)
+        layout.addWidget(self.handoff_option)
 
         row = QHBoxLayout()
         self.add_button = QPushButton(_("Add account"))
@@ -439,6 +442,7 @@ class AccountsDialog(QDialog):
         for button in (self.reconnect_button, self.check_button, self.remove_button):
             button.setEnabled(account is not None)
         self.detail_label.setText(self._details(account) if account else "")
+        self.handoff_option.set_account(account)
 
     def _details(self, account: Account) -> str:
         """The selected account's health, one fact per line: what is wrong (if
@@ -467,7 +471,11 @@ class AccountsDialog(QDialog):
             lines.append(_("Other permissions granted: {scopes}").format(scopes=", ".join(extra)))
         if health.renews_itself:
             lines.append(_("Pregonero renews this connection by itself."))
-        elif health.expires_at is not None and health.state == "ok":
+        elif (
+            health.expires_at is not None
+            and health.state == "ok"
+            and health.expires_at > datetime.now(UTC)
+        ):
             days = self.ctx.accounts.warning_days()
             lines.append(
                 ngettext(
@@ -478,6 +486,7 @@ class AccountsDialog(QDialog):
                     days,
                 ).format(date=health.expires_at.astimezone().strftime("%Y-%m-%d"), days=days)
             )
+        lines.extend(health.notes)
         return "\n".join(lines)
 
     def _changed(self) -> None:

@@ -63,6 +63,9 @@ REFRESH_MARGIN_SECONDS = 300
 DEFAULT_WARNING_DAYS = 7
 
 SECRET_USERS: list[Callable[[Account], list[str]]] = []
+#: Hooks ``notes(account) -> [translated lines]`` shown in an account's health (e.g. the
+#: day's YouTube quota use).
+HEALTH_NOTES: list[Callable[[Account], list[str]]] = []
 """Hooks naming more keyring users that belong to an account (e.g. a media host's
 password), deleted with it by :meth:`AccountService.remove`. ``options["secret_users"]``
 (a list of keyring users) is honoured too."""
@@ -100,6 +103,7 @@ class AccountHealth:
     renews_itself: bool
     last_ok_at: datetime | None
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # translated facts that need no action (quota use...)
 
     def summary(self) -> str:
         """One translated line: the state and the first warning."""
@@ -392,10 +396,25 @@ class AccountService:
         ends = self.ends_at(account)
         now = self.clock.now()
         warnings: list[str] = []
+        notes: list[str] = []
+        for hook in HEALTH_NOTES:
+            try:
+                notes.extend(hook(account))
+            except Exception:  # noqa: BLE001 - a note never breaks the health view
+                log.exception("health note for account %s", account.id)
         state = "ok"
         if account.status != "ok":
             state = "needs_reconnect"
             warnings.append(account.status_reason or _("reconnect the account"))
+        elif ends is not None and ends <= now and account.token_expires_at is None:
+            # The sign-in (e.g. a Facebook user token) ended but the account's own token
+            # (a Page token) does not expire: it keeps publishing (platforms.md §1.1).
+            notes.append(
+                _(
+                    "the sign-in ended on {date}; the account keeps publishing, but sign in"
+                    " again to renew its permissions or add accounts."
+                ).format(date=ends.strftime("%Y-%m-%d"))
+            )
         elif ends is not None and ends <= now:
             state = "needs_reconnect"
             warnings.append(self._expired_reason(account, ends))
@@ -420,6 +439,7 @@ class AccountService:
             renews_itself=self._renewable(account),
             last_ok_at=account.last_ok_at,
             warnings=tuple(warnings),
+            notes=tuple(notes),
         )
 
     def check(self, account: Account) -> AccountHealth:

@@ -422,9 +422,12 @@ class PublishingService:
     def _failed_attempt(self, delivery: Delivery, account_id: int, exc: Exception) -> DeliveryState:
         expect = {S.PUBLISHING, S.UNCONFIRMED}
         if isinstance(exc, AuthExpired | CredentialsError):
-            reason = (
-                str(exc) if isinstance(exc, CredentialsError) else (exc.user_message or str(exc))
-            )
+            # The user sees Pregonero's translated sentence; the record keeps the
+            # network's own words too.
+            reason = str(exc)
+            network_words = "" if isinstance(exc, CredentialsError) else exc.user_message
+            if network_words and network_words not in reason:
+                reason = f"{reason} ({network_words})"
             self._move(
                 delivery,
                 S.BLOCKED,
@@ -476,6 +479,14 @@ class PublishingService:
             return S.FAILED
         if isinstance(exc, Rejected):
             message = exc.user_message or str(exc)
+            # A post that exists although the attempt failed (LinkedIn cut its text short):
+            # its id and permalink are recorded so it is never sent again blindly.
+            exists = getattr(exc, "published", None)
+            found = (
+                {"remote_id": exists.remote_id, "permalink": exists.permalink}
+                if isinstance(exists, Published)
+                else {}
+            )
             self._move(
                 delivery,
                 S.FAILED,
@@ -483,6 +494,7 @@ class PublishingService:
                 expect=expect,
                 detail=f"{exc.code} {exc}",
                 last_error=message,
+                **found,
             )
             return S.FAILED
         if isinstance(exc, NetworkError):

@@ -16,7 +16,6 @@ run on real time, which is the same instant at the start.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import shutil
 from collections.abc import Iterator
@@ -32,9 +31,8 @@ from app.auth.providers import XProvider, loads
 from app.clock import FixedClock
 from app.context import AppContext
 from app.errors import AuthExpired
-from app.models import Account, Post
+from app.models import Account
 from app.models import DeliveryState as S
-from app.networks.base import OutgoingPost
 from app.networks.facebook import FacebookPages
 from app.networks.linkedin import LinkedIn
 from app.networks.x import XAccount
@@ -417,23 +415,6 @@ def test_linkedin_member_and_organization_with_60_day_warning(
 CHANNEL = "UCempleo000000000000001a"
 
 
-@pytest.fixture
-def titled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stand-in for the post's YouTube variant (its title), which the post and
-    publishing services do not read yet on this branch: every outgoing post gets one."""
-    from app.services import campaigns, posts
-
-    real = posts.outgoing
-
-    def with_title(post: Post) -> OutgoingPost:
-        out = real(post)
-        options = dataclasses.replace(out.options, title="Cómo inscribirse en un curso")
-        return dataclasses.replace(out, options=options)
-
-    monkeypatch.setattr(posts, "outgoing", with_title)
-    monkeypatch.setattr(campaigns, "outgoing", with_title)
-
-
 def video_post(ctx: AppContext, account: Account, samples: Path, minutes: float) -> int:
     from app.media import sha256_file
 
@@ -454,6 +435,7 @@ def video_post(ctx: AppContext, account: Account, samples: Path, minutes: float)
         alt_text="",
         now=ctx.clock.now(),
     )
+    ctx.posts.update_variant_options(post.id, "youtube", title="Cómo inscribirse en un curso")
     ctx.posts.set_time(post.id, when, TZ)
     ctx.posts.schedule(post.id, when)
     (delivery,) = ctx.posts.get(post.id).deliveries
@@ -466,7 +448,6 @@ def test_youtube_channel_refresh_and_reconnect(
     port: int,
     clock: FixedClock,
     samples: Path,
-    titled: None,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
