@@ -12,6 +12,9 @@ walked page by page with :meth:`Network.list_comments`:
   are at the front), then the page that ended the last walk (``tail_cursor``: new
   items of an oldest-first list are at the end), to the end. Pages read twice cost
   nothing: comments are unique per account (insert-or-ignore).
+* Where a page holds top-level comments with their replies (the client's
+  ``comment_threads_nested``: LinkedIn, YouTube), a new reply to an old comment lands
+  on whatever page that comment is on, so a later walk reads every page.
 
 Rate limits: a RateLimited account is left alone for ``retry_after`` seconds. An
 expired token marks the account "needs reconnect" like publishing does. One failing
@@ -184,6 +187,9 @@ class Collector:
                 return []
         if not state.complete:
             return self._walk(account, client, state, state.cursor, result, first=True)[0]
+        if getattr(client, "comment_threads_nested", False):
+            # A new reply may sit on any page: read them all (see the module docstring).
+            return self._walk(account, client, state, None, result, first=False)[0]
         # A later walk: the front first (newest-first lists), then the old tail.
         new, stop = self._walk(
             account, client, state, None, result, first=False, stop_on_known=True
