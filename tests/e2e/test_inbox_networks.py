@@ -8,6 +8,7 @@ inbox services: ``collect``, ``reply``, ``mark_handled``, export and purge.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -20,10 +21,20 @@ import pytest
 
 from app.clock import FixedClock
 from app.context import AppContext
+from app.errors import ValidationError
 from app.models import Account
 from app.networks.base import OutgoingMedia, OutgoingPost, PostOptions, Progress
 from app.networks.registry import create_client
-from app.storage.inbox import OPEN, Comment, CommentFilter
+from app.storage.inbox import (
+    ANSWERED,
+    HANDLED,
+    OPEN,
+    OWN,
+    R_REFUSED,
+    R_SENT,
+    Comment,
+    CommentFilter,
+)
 from tests.fakes.graph import running_graph
 from tests.fakes.linkedin import DEFAULT_ORG, DEFAULT_TOKEN, running_linkedin
 from tests.fakes.x import running_x
@@ -272,3 +283,157 @@ def test_comments_arriving_during_a_walk_are_collected(
     assert not ctx.inbox.collect(force=True).errors
     stored = by_remote(ctx)
     assert set(stored) == set(ids + arrived)
+
+
+# ------------------------------------------------------------------ replies
+
+
+def stored(ctx: AppContext, remote_id: str) -> Comment:
+    return by_remote(ctx)[remote_id]
+
+
+def test_our_reply_is_recognised_and_never_shown_as_open(net: tuple[AppContext, Net]) -> None:
+    ctx, n = net
+    question = n.comment("¿Hace falta estar inscrita como demandante?")
+    other = n.comment("¿Y para mayores de 45?")
+    assert not ctx.inbox.collect(force=True).errors
+    outcome = ctx.inbox.reply(stored(ctx, question).id, "Sí, con la tarjeta de demanda.")
+    assert outcome.state == R_SENT and outcome.remote_id
+    assert n.own_replies() == [(question, "Sí, con la tarjeta de demanda.")]
+    result = ctx.inbox.collect(force=True)
+    assert not result.errors, result.errors
+    everything = by_remote(ctx)
+    ours = everything[outcome.remote_id]
+    assert ours.is_own and ours.state == OWN and ours.parent_remote_id == question
+    assert everything[question].state == ANSWERED
+    assert [c.remote_id for c in comments(ctx) if c.state == OPEN] == [other]
+    assert outcome.remote_id not in {c.remote_id for c in comments(ctx)}
+
+
+def test_reply_posted_once_when_the_connection_drops_after_it_was_created(
+    net: tuple[AppContext, Net],
+) -> None:
+    ctx, n = net
+    top = n.comment("¿Dónde se presenta la solicitud?")
+    nested = n.comment("Yo tampoco lo sé", parent=top)
+    assert not ctx.inbox.collect(force=True).errors
+    target = stored(ctx, nested)
+    n.drop_reply_after_create()
+    outcome = ctx.inbox.reply(target.id, "En la sede electrónica, con certificado digital.")
+    assert outcome.state == R_SENT, outcome.message
+    # The network holds exactly one reply; the comment ends answered with its id.
+    replies = n.own_replies()
+    assert [text for _parent, text in replies] == [
+        "En la sede electrónica, con certificado digital."
+    ]
+    after = ctx.inbox.get(target.id)
+    assert after.state == ANSWERED and after.reply_state == R_SENT
+    assert after.reply_remote_id == outcome.remote_id
+    actions = [e.action for e in ctx.inbox.events(target.id)]
+    assert "reply_unknown" in actions, "the answer was not lost: the fault did not fire"
+    assert actions[-1] == "replied"
+    with pytest.raises(ValidationError):
+        ctx.inbox.reply(target.id, "En la sede electrónica, con certificado digital.")
+    assert not ctx.inbox.collect(force=True).errors
+    assert len(n.own_replies()) == 1
+    assert by_remote(ctx)[str(outcome.remote_id)].is_own
+    assert ctx.inbox.get(target.id).state == ANSWERED
+
+
+@pytest.mark.parametrize("net", ["x"], indirect=True)
+def test_x_refused_reply_is_shown_as_refused_with_the_link(net: tuple[AppContext, Net]) -> None:
+    ctx, n = net
+    question = n.comment("¿Cuándo sale la lista de admitidos?")
+    summoned = n.comment("@empleo_region ¿me podéis ayudar con la solicitud?")
+    assert not ctx.inbox.collect(force=True).errors
+    n.fake.set_reply_restriction(True)
+    target = stored(ctx, question)
+    assert target.permalink
+    outcome = ctx.inbox.reply(target.id, "La lista sale el lunes.")
+    assert outcome.state == R_REFUSED
+    assert target.permalink in outcome.message, outcome.message
+    after = ctx.inbox.get(target.id)
+    assert after.state == OPEN and after.reply_state == R_REFUSED
+    assert target.permalink in after.reply_error
+    assert n.own_replies() == []
+    # Someone who mentioned the account can be answered.
+    ok = ctx.inbox.reply(stored(ctx, summoned).id, "Claro, escríbenos por privado.")
+    assert ok.state == R_SENT
+    assert n.own_replies() == [(summoned, "Claro, escríbenos por privado.")]
+
+
+# ------------------------------------------------------------------ handled, hidden
+
+
+def test_spam_marked_handled_and_hidden_where_the_network_allows(
+    net: tuple[AppContext, Net],
+) -> None:
+    ctx, n = net
+    spam = [n.comment(f"Gana dinero rápido {i} http://spam.example") for i in range(2)]
+    keep = n.comment("¿Hay cursos online?")
+    assert not ctx.inbox.collect(force=True).errors
+    ids = [stored(ctx, r).id for r in spam]
+    problems = ctx.inbox.mark_handled(ids, "spam", hide=True)
+    for cid in ids:
+        after = ctx.inbox.get(cid)
+        assert after.state == HANDLED and after.reason == "spam"
+    if n.key == "facebook":
+        assert problems == []
+        hidden = {c["id"]: c["hidden"] for c in n.fake.comments(n.post)}
+        assert hidden == {spam[0]: True, spam[1]: True, keep: False}
+        assert all(ctx.inbox.get(cid).hidden for cid in ids)
+    else:
+        assert len(problems) == 2 and all("hide" in p for p in problems)
+        assert not any(ctx.inbox.get(cid).hidden for cid in ids)
+    # Collecting again does not reopen them.
+    assert not ctx.inbox.collect(force=True).errors
+    assert [c.remote_id for c in comments(ctx) if c.state == OPEN] == [keep]
+
+
+# ------------------------------------------------------------------ retention
+
+
+def test_retention_purges_exactly_the_closed_exported_comments(
+    net: tuple[AppContext, Net], tmp_path: Path
+) -> None:
+    ctx, n = net
+    answered = n.comment("¿Abrís en agosto?")
+    handled = n.comment("Esto es una vergüenza, nadie contesta")
+    still_open = n.comment("¿Y los sábados?")
+    assert not ctx.inbox.collect(force=True).errors
+    reply = ctx.inbox.reply(stored(ctx, answered).id, "En agosto abrimos solo por la mañana.")
+    assert reply.state == R_SENT
+    ctx.inbox.mark_handled([stored(ctx, handled).id], "insult")
+    assert not ctx.inbox.collect(force=True).errors  # our reply comes in as our own
+    assert str(reply.remote_id) in by_remote(ctx)
+
+    n.clock.advance((ctx.inbox.retention_days + 1) * 86400)
+    plan = ctx.inbox.purge_plan()
+    closed = {stored(ctx, r).id for r in (answered, handled, str(reply.remote_id))}
+    assert set(plan.ids) == closed and plan.not_exported == 3
+    with pytest.raises(ValidationError):
+        ctx.inbox.purge()  # never before the records export
+    assert ctx.inbox.purge(exported_only=True) == 0
+
+    path = tmp_path / "registro.csv"
+    rows = ctx.inbox.export_csv(path)
+    assert rows == 4
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        exported = list(csv.reader(f))
+    assert len(exported) == 5
+    assert any("En agosto abrimos solo por la mañana." in cell for row in exported for cell in row)
+
+    assert ctx.inbox.purge() == 3
+    after = {c.remote_id: c for c in comments(ctx, own=True)}
+    assert set(after) == {still_open}
+    assert after[still_open].text == "¿Y los sábados?" and after[still_open].author_name
+    everything = ctx.inbox.comments(CommentFilter(include_own=True, include_purged=True))
+    purged = [c for c in everything if c.purged_at is not None]
+    assert {c.id for c in purged} == closed
+    assert all(c.text == "" and c.author_name == "" and c.permalink == "" for c in purged)
+    # Collecting again never brings them back, and finds nothing new.
+    result = ctx.inbox.collect(force=True)
+    assert not result.errors and result.new_ids == []
+    again = ctx.inbox.comments(CommentFilter(include_own=True, include_purged=True))
+    assert {c.id: c.purged_at for c in again} == {c.id: c.purged_at for c in everything}
+    assert all(c.text == "" for c in again if c.id in closed)
