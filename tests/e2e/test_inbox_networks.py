@@ -437,3 +437,52 @@ def test_retention_purges_exactly_the_closed_exported_comments(
     again = ctx.inbox.comments(CommentFilter(include_own=True, include_purged=True))
     assert {c.id: c.purged_at for c in again} == {c.id: c.purged_at for c in everything}
     assert all(c.text == "" for c in again if c.id in closed)
+
+
+def test_reply_lost_before_the_network_got_it_is_sent_again_once(
+    net: tuple[AppContext, Net],
+) -> None:
+    ctx, n = net
+    question = n.comment("¿Se puede entregar la solicitud en persona?")
+    assert not ctx.inbox.collect(force=True).errors
+    target = stored(ctx, question)
+    path = r"^/2/tweets$" if n.key == "x" else r"/comments$"
+    n.fake.drop_next(path, method="POST")
+    first = ctx.inbox.reply(target.id, "Sí, con cita previa.")
+    assert first.state == "failed", first.message  # checked with the network: nothing there
+    assert n.own_replies() == []
+    assert ctx.inbox.get(target.id).state == OPEN
+    again = ctx.inbox.reply(target.id, "Sí, con cita previa.")
+    assert again.state == R_SENT
+    assert n.own_replies() == [(question, "Sí, con cita previa.")]
+
+
+# ------------------------------------------------------------------ our own posts
+
+
+@pytest.mark.parametrize("net", ["facebook", "x", "linkedin"], indirect=True)
+def test_comments_on_a_post_published_by_pregonero_belong_to_its_delivery(
+    net: tuple[AppContext, Net],
+) -> None:
+    ctx, n = net
+    account = ctx.accounts.list()[0]
+    post = ctx.posts.create_scheduled(
+        text="Jornada de orientación laboral el jueves en la oficina de empleo.",
+        link=None,
+        media=[],
+        account_ids=[account.id],
+        when=n.clock.now() + timedelta(minutes=15),
+        tz="Europe/Madrid",
+    )
+    n.clock.advance(16 * 60)
+    delivery = post.deliveries[0]
+    assert ctx.publishing.publish(delivery.id).value == "published"
+    remote = ctx.store.get_delivery(delivery.id).remote_id
+    assert remote and remote != n.post
+    n.post = remote
+    ids = seed_thread(n, 30)
+    assert not ctx.inbox.collect(force=True).errors
+    found = [c for c in comments(ctx) if c.post_remote_id == remote]
+    assert {c.remote_id for c in found} == set(ids)
+    assert all(c.delivery_id == delivery.id for c in found)
+    assert all(c.post_label.startswith("Jornada de orientación") for c in found)
