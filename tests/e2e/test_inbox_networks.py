@@ -486,3 +486,56 @@ def test_comments_on_a_post_published_by_pregonero_belong_to_its_delivery(
     assert {c.remote_id for c in found} == set(ids)
     assert all(c.delivery_id == delivery.id for c in found)
     assert all(c.post_label.startswith("Jornada de orientación") for c in found)
+
+
+def test_the_same_saved_reply_answers_two_comments(net: tuple[AppContext, Net]) -> None:
+    ctx, n = net
+    first = n.comment("¿Cómo me inscribo?")
+    second = n.comment("¿Dónde está el formulario?")
+    assert not ctx.inbox.collect(force=True).errors
+    text = "Gracias por escribirnos. Te respondemos por mensaje privado."
+    assert ctx.inbox.reply(stored(ctx, first).id, text).state == R_SENT
+    outcome = ctx.inbox.reply(stored(ctx, second).id, text)
+    if n.key == "x":
+        # X refuses a post identical to an earlier one: a failure that says so, never
+        # the summon rule's "open it in the browser".
+        assert outcome.state == "failed", outcome
+        assert "duplicate" in outcome.message.lower() or "same" in outcome.message.lower()
+        assert n.own_replies() == [(first, text)]
+    else:
+        assert outcome.state == R_SENT
+        assert sorted(n.own_replies()) == sorted([(first, text), (second, text)])
+
+
+LIST_PATHS = {
+    "facebook": r"/comments$",
+    "x": r"^/2/tweets/search/recent$",
+    "linkedin": r"/comments(\?|$)",
+    "youtube": r"/commentThreads$",
+}
+
+
+def test_a_walk_cut_by_a_dropped_connection_resumes_without_loss(
+    net: tuple[AppContext, Net], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, n = net
+    ids = seed_thread(n, 200)
+    cls = type(ctx.accounts.client(ctx.accounts.list()[0]))
+    original = cls.list_comments
+    pages: list[int] = []
+
+    def cut_after_first_page(self: Any, post: str, cursor: str | None = None) -> Any:
+        page = original(self, post, cursor)
+        pages.append(len(page.comments))
+        if len(pages) == 1:
+            n.fake.drop_next(LIST_PATHS[n.key], method="GET")
+        return page
+
+    monkeypatch.setattr(cls, "list_comments", cut_after_first_page)
+    first = ctx.inbox.collect(force=True)
+    monkeypatch.setattr(cls, "list_comments", original)
+    assert first.errors, "the dropped connection should have stopped the run"
+    assert 0 < len(by_remote(ctx)) < 200
+    second = ctx.inbox.collect(force=True)
+    assert not second.errors, second.errors
+    assert set(by_remote(ctx)) == set(ids)
