@@ -539,3 +539,32 @@ def test_a_walk_cut_by_a_dropped_connection_resumes_without_loss(
     second = ctx.inbox.collect(force=True)
     assert not second.errors, second.errors
     assert set(by_remote(ctx)) == set(ids)
+
+
+def test_a_long_thread_of_answers_to_one_comment_is_collected(
+    net: tuple[AppContext, Net],
+) -> None:
+    ctx, n = net
+    top = n.comment("¿Alguien sabe si el curso es gratuito?")
+    answers = [n.comment(f"Respuesta {i}: creo que sí", parent=top) for i in range(130)]
+    assert not ctx.inbox.collect(force=True).errors
+    stored_now = by_remote(ctx)
+    assert set(stored_now) == {top, *answers}
+    assert all(stored_now[a].parent_remote_id == top for a in answers)
+    later = [n.comment(f"Respuesta tardía {i}", parent=top) for i in range(3)]
+    assert not ctx.inbox.collect(force=True).errors
+    assert set(by_remote(ctx)) == {top, *answers, *later}
+
+
+def test_texts_arrive_and_leave_exactly_as_written(net: tuple[AppContext, Net]) -> None:
+    ctx, n = net
+    text = "Horario 9 < 14 & sábados (¿sí?) — #empleo @vecina 😊 [info] *urgente*"
+    question = n.comment(text)
+    assert not ctx.inbox.collect(force=True).errors
+    assert stored(ctx, question).text == text
+    answer = "¡Hola! Abrimos 9-14h & martes (cita previa) — #empleo_joven 😊"
+    assert ctx.inbox.reply(stored(ctx, question).id, answer).state == R_SENT
+    assert n.own_replies() == [(question, answer)]
+    assert not ctx.inbox.collect(force=True).errors
+    ours = [c for c in comments(ctx, own=True) if c.is_own]
+    assert [c.text for c in ours] == [answer]
