@@ -568,3 +568,55 @@ def test_texts_arrive_and_leave_exactly_as_written(net: tuple[AppContext, Net]) 
     assert not ctx.inbox.collect(force=True).errors
     ours = [c for c in comments(ctx, own=True) if c.is_own]
     assert [c.text for c in ours] == [answer]
+
+
+# ------------------------------------------------------------------ limits, tokens
+
+
+def rate_limit_comments(n: Net) -> None:
+    """The next read of the comments is refused for the rate limit (about 10 minutes)."""
+    path = LIST_PATHS[n.key]
+    if n.key == "facebook":
+        n.fake.fail_next(path, code=32, regain_minutes=10)
+    elif n.key == "x":
+        n.fake.rate_limit_next(path, reset_in=600)
+    elif n.key == "linkedin":
+        n.fake.fail_next(path, status=429, retry_after=600)
+    else:
+        n.fake.fail_next(path, reason="rateLimitExceeded", http_status=403, retry_after=600)
+
+
+def test_a_rate_limited_account_waits_then_collects_everything(
+    net: tuple[AppContext, Net],
+) -> None:
+    ctx, n = net
+    ids = seed_thread(n, 60)
+    rate_limit_comments(n)
+    first = ctx.inbox.collect(force=True)
+    account = ctx.accounts.list()[0]
+    assert account.id in first.waiting and not first.errors, first
+    assert first.waiting[account.id] > n.clock.now()
+    soon = ctx.inbox.collect(force=True)  # not asked again before the limit resets
+    assert account.id in soon.waiting and soon.pages == 0
+    n.clock.advance((first.waiting[account.id] - n.clock.now()).total_seconds() + 1)
+    later = ctx.inbox.collect(force=True)
+    assert not later.errors and not later.waiting, later
+    assert set(by_remote(ctx)) == set(ids)
+
+
+def test_an_expired_token_marks_the_account_for_reconnection(net: tuple[AppContext, Net]) -> None:
+    ctx, n = net
+    n.comment("¿Hay plazas?")
+    if n.key == "facebook":
+        n.fake.expire_token(PAGE)
+    elif n.key == "x":
+        n.fake.expire_token(X_USER)
+    elif n.key == "linkedin":
+        n.fake.expire_token(LI_TOKEN)
+    else:
+        n.fake.fail_next(LIST_PATHS[n.key], reason="authError", http_status=401, times=5)
+    result = ctx.inbox.collect(force=True)
+    account = ctx.accounts.list()[0]
+    assert account.id in result.errors
+    assert account.status != "ok"
+    assert comments(ctx) == []
