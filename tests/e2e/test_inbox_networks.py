@@ -620,3 +620,55 @@ def test_an_expired_token_marks_the_account_for_reconnection(net: tuple[AppConte
     assert account.id in result.errors
     assert account.status != "ok"
     assert comments(ctx) == []
+
+
+def test_a_reply_interrupted_after_the_network_call_is_reconciled_by_the_next_collect(
+    net: tuple[AppContext, Net], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, n = net
+    question = n.comment("¿Se puede pedir cita por teléfono?")
+    assert not ctx.inbox.collect(force=True).errors
+    target = stored(ctx, question)
+    cls = type(ctx.accounts.client(ctx.accounts.list()[0]))
+    original = cls.reply_comment
+
+    def sent_then_killed(self: Any, comment: Any, text: str) -> str:
+        original(self, comment, text)
+        raise KeyboardInterrupt  # the program stops before writing down the answer
+
+    monkeypatch.setattr(cls, "reply_comment", sent_then_killed)
+    with pytest.raises(KeyboardInterrupt):
+        ctx.inbox.reply(target.id, "Sí, en el 900 000 000.")
+    monkeypatch.setattr(cls, "reply_comment", original)
+    assert ctx.inbox.get(target.id).reply_state == "unknown"
+    assert not ctx.inbox.collect(force=True).errors  # reconciles before collecting
+    after = ctx.inbox.get(target.id)
+    assert after.state == ANSWERED and after.reply_state == R_SENT and after.reply_remote_id
+    with pytest.raises(ValidationError):
+        ctx.inbox.reply(target.id, "Sí, en el 900 000 000.")
+    assert n.own_replies() == [(question, "Sí, en el 900 000 000.")]
+
+
+def test_sending_again_after_an_interruption_checks_the_network_first(
+    net: tuple[AppContext, Net], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, n = net
+    question = n.comment("¿Se puede pedir cita por teléfono?")
+    assert not ctx.inbox.collect(force=True).errors
+    target = stored(ctx, question)
+    cls = type(ctx.accounts.client(ctx.accounts.list()[0]))
+    original = cls.reply_comment
+
+    def sent_then_killed(self: Any, comment: Any, text: str) -> str:
+        original(self, comment, text)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cls, "reply_comment", sent_then_killed)
+    with pytest.raises(KeyboardInterrupt):
+        ctx.inbox.reply(target.id, "Sí, en el 900 000 000.")
+    monkeypatch.setattr(cls, "reply_comment", original)
+    # The person presses "Send" again: the reply is found on the network, not resent.
+    outcome = ctx.inbox.reply(target.id, "Sí, en el 900 000 000.")
+    assert outcome.state == R_SENT and outcome.remote_id
+    assert ctx.inbox.get(target.id).state == ANSWERED
+    assert n.own_replies() == [(question, "Sí, en el 900 000 000.")]
