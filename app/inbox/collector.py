@@ -16,6 +16,10 @@ walked page by page with :meth:`Network.list_comments`:
   ``comment_threads_nested``: LinkedIn, YouTube), a new reply to an old comment lands
   on whatever page that comment is on, so a later walk reads every page.
 
+A saved cursor the network refuses (Rejected: it named a comment deleted since, or
+expired) is forgotten and the post is read again from its first page, so one deleted
+comment never stops a post from being collected.
+
 Rate limits: a RateLimited account is left alone for ``retry_after`` seconds. An
 expired token marks the account "needs reconnect" like publishing does. One failing
 account never stops the others. Contracts: shared docs/platforms.md, "Comments".
@@ -29,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from app.clock import Clock
-from app.errors import AuthExpired, CredentialsError, NetworkError, RateLimited
+from app.errors import AuthExpired, CredentialsError, NetworkError, RateLimited, Rejected
 from app.models import Account
 from app.networks.base import CommentPage, Network
 from app.services.accounts import AccountService
@@ -186,7 +190,13 @@ class Collector:
             if (now - state.last_fetched_at).total_seconds() < poll_interval(watched):
                 return []
         if not state.complete:
-            return self._walk(account, client, state, state.cursor, result, first=True)[0]
+            if state.cursor is None:
+                return self._walk(account, client, state, None, result, first=True)[0]
+            try:
+                return self._walk(account, client, state, state.cursor, result, first=True)[0]
+            except Rejected as exc:
+                self._cursor_refused(state, exc)
+                return self._walk(account, client, state, None, result, first=True)[0]
         if getattr(client, "comment_threads_nested", False):
             # A new reply may sit on any page: read them all (see the module docstring).
             return self._walk(account, client, state, None, result, first=False)[0]
@@ -195,8 +205,24 @@ class Collector:
             account, client, state, None, result, first=False, stop_on_known=True
         )
         if stop == "known" and state.tail_cursor is not None:
-            new += self._walk(account, client, state, state.tail_cursor, result, first=False)[0]
+            try:
+                new += self._walk(account, client, state, state.tail_cursor, result, first=False)[0]
+            except Rejected as exc:
+                self._cursor_refused(state, exc)
+                new += self._walk(account, client, state, None, result, first=False)[0]
         return new
+
+    def _cursor_refused(self, state: PostCursor, exc: Rejected) -> None:
+        """A saved cursor the network no longer takes (it named a comment since deleted,
+        or it expired): forget it; the caller reads the post again from its first page."""
+        log.info(
+            "comments of %s: saved cursor refused (%s); reading again from the start",
+            state.post_remote_id,
+            exc,
+        )
+        self.inbox.save_cursor(
+            state.id, now=self.clock.now(), cursor=None, tail_cursor=None, set_tail=True
+        )
 
     def _walk(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -672,3 +673,57 @@ def test_sending_again_after_an_interruption_checks_the_network_first(
     assert outcome.state == R_SENT and outcome.remote_id
     assert ctx.inbox.get(target.id).state == ANSWERED
     assert n.own_replies() == [(question, "Sí, en el 900 000 000.")]
+
+
+def delete_comment(n: Net, remote_id: str) -> None:
+    """The author deletes a comment (through the network's own API)."""
+    request = urllib.request.Request(
+        f"{n.fake.url}/v25.0/{remote_id}",
+        method="DELETE",
+        headers={"Authorization": f"OAuth {FB_TOKEN}"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as r:
+        assert r.status == 200
+
+
+@pytest.mark.parametrize("net", ["facebook"], indirect=True)
+def test_deleted_comments_never_stop_the_collection(net: tuple[AppContext, Net]) -> None:
+    ctx, n = net
+    ids = seed_thread(n, 200)
+    assert not ctx.inbox.collect(force=True).errors
+    # Authors delete comments, among them those the saved page cursors point at.
+    for remote in reversed(ids[150:200]):  # answers first: a thread goes with its top
+        delete_comment(n, remote)
+    later = [n.comment(f"Después del borrado {i}") for i in range(3)]
+    result = ctx.inbox.collect(force=True)
+    assert not result.errors, result.errors
+    assert set(later) <= set(by_remote(ctx))
+
+
+@pytest.mark.parametrize("net", ["facebook"], indirect=True)
+def test_a_cut_walk_resumes_even_when_its_cursor_comment_was_deleted(
+    net: tuple[AppContext, Net], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, n = net
+    ids = [n.comment(f"Pregunta {i}") for i in range(60)]
+    cls = type(ctx.accounts.client(ctx.accounts.list()[0]))
+    original = cls.list_comments
+    calls: list[int] = []
+
+    def cut_after_first_page(self: Any, post: str, cursor: str | None = None) -> Any:
+        page = original(self, post, cursor)
+        calls.append(1)
+        if len(calls) == 1:
+            n.fake.drop_next(LIST_PATHS[n.key], method="GET")
+        return page
+
+    monkeypatch.setattr(cls, "list_comments", cut_after_first_page)
+    assert ctx.inbox.collect(force=True).errors
+    monkeypatch.setattr(cls, "list_comments", original)
+    first_page = set(by_remote(ctx))
+    assert first_page and first_page < set(ids)
+    gone = ids[len(first_page) - 1]  # the comment the saved cursor names
+    delete_comment(n, gone)
+    result = ctx.inbox.collect(force=True)
+    assert not result.errors, result.errors
+    assert set(by_remote(ctx)) == set(ids)  # the deleted one was collected before
