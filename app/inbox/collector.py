@@ -20,6 +20,9 @@ A saved cursor the network refuses (Rejected: it named a comment deleted since, 
 expired) is forgotten and the post is read again from its first page, so one deleted
 comment never stops a post from being collected.
 
+A post the network refuses (deleted there) never stops the account's other posts; when
+every post is refused the error is the account's.
+
 Rate limits: a RateLimited account is left alone for ``retry_after`` seconds. An
 expired token marks the account "needs reconnect" like publishing does. One failing
 account never stops the others. Contracts: shared docs/platforms.md, "Comments".
@@ -134,12 +137,24 @@ class Collector:
             client = self.accounts.client(account)
             if not client.supports_comments:
                 return
+            refused: Rejected | None = None
+            read = 0
             for delivery_id, post_id in self._posts(account, client):
                 if self.cancelled.is_set():
                     return
-                result.new_ids += self.collect_post(
-                    account, client, post_id, delivery_id, result, force=force
-                )
+                try:
+                    result.new_ids += self.collect_post(
+                        account, client, post_id, delivery_id, result, force=force
+                    )
+                    read += 1
+                except Rejected as exc:
+                    # This post is refused (deleted on the network, or hidden from us):
+                    # the account's other posts are still read. Only when every post is
+                    # refused is it the account's problem (e.g. a missing permission).
+                    log.info("comments of post %s refused: %s", post_id, exc)
+                    refused = exc
+            if refused is not None and read == 0:
+                raise refused
         except RateLimited as exc:
             until = self.clock.now() + timedelta(seconds=max(1.0, exc.retry_after))
             self.not_before[account.id] = until

@@ -727,3 +727,64 @@ def test_a_cut_walk_resumes_even_when_its_cursor_comment_was_deleted(
     result = ctx.inbox.collect(force=True)
     assert not result.errors, result.errors
     assert set(by_remote(ctx)) == set(ids)  # the deleted one was collected before
+
+
+def delete_post(ctx: AppContext, n: Net, remote_id: str) -> None:
+    """The community manager deletes a post on the network itself."""
+    if n.key == "facebook":
+        request = urllib.request.Request(
+            f"{n.fake.url}/v25.0/{remote_id}",
+            method="DELETE",
+            headers={"Authorization": f"OAuth {FB_TOKEN}"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as r:
+            assert r.status == 200
+    else:
+        from app.networks.linkedin import encode_urn
+
+        client = ctx.accounts.client(ctx.accounts.list()[0])
+        client._call("DELETE", f"/rest/posts/{encode_urn(remote_id)}")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("net", ["facebook", "linkedin"], indirect=True)
+def test_a_post_deleted_on_the_network_never_stops_the_other_posts(
+    net: tuple[AppContext, Net],
+) -> None:
+    ctx, n = net
+    account = ctx.accounts.list()[0]
+    post = ctx.posts.create_scheduled(
+        text="Taller de entrevistas de trabajo el martes.",
+        link=None,
+        media=[],
+        account_ids=[account.id],
+        when=n.clock.now() + timedelta(minutes=15),
+        tz="Europe/Madrid",
+    )
+    n.clock.advance(16 * 60)
+    delivery = post.deliveries[0]
+    assert ctx.publishing.publish(delivery.id).value == "published"
+    ours = ctx.store.get_delivery(delivery.id).remote_id
+    assert ours
+    old_post = n.post
+    n.post = ours
+    n.comment("¿Hay que apuntarse?")
+    n.post = old_post
+    before = n.comment("¿El curso de soldadura sigue abierto?")
+    assert not ctx.inbox.collect(force=True).errors
+    assert before in by_remote(ctx), ctx.accounts.client(account).recent_posts(10)
+    delete_post(ctx, n, ours)  # our post, still watched for comments, is gone
+    later = n.comment("¿Y el de carretillero?")
+    ctx.inbox.collect(force=True)
+    assert later in by_remote(ctx), "the other posts of the account were not read"
+    assert ctx.accounts.list()[0].status == "ok"
+
+
+@pytest.mark.parametrize("net", ["facebook"], indirect=True)
+def test_when_every_post_is_refused_the_account_shows_the_error(
+    net: tuple[AppContext, Net],
+) -> None:
+    ctx, n = net
+    n.comment("¿Hola?")
+    n.fake.fail_next(r"/comments$", code=100, message="(#100) Unsupported get request", times=9)
+    result = ctx.inbox.collect(force=True)
+    assert "Unsupported get request" in result.errors[ctx.accounts.list()[0].id]
