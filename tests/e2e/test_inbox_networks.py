@@ -408,7 +408,11 @@ def test_retention_purges_exactly_the_closed_exported_comments(
     assert not ctx.inbox.collect(force=True).errors  # our reply comes in as our own
     assert str(reply.remote_id) in by_remote(ctx)
 
-    n.clock.advance((ctx.inbox.retention_days + 1) * 86400)
+    recent = n.comment("Spam reciente")
+    assert not ctx.inbox.collect(force=True).errors
+    n.clock.advance((ctx.inbox.retention_days - 30) * 86400)
+    ctx.inbox.mark_handled([stored(ctx, recent).id], "spam")  # closed 30 days later
+    n.clock.advance(31 * 86400)
     plan = ctx.inbox.purge_plan()
     closed = {stored(ctx, r).id for r in (answered, handled, str(reply.remote_id))}
     assert set(plan.ids) == closed and plan.not_exported == 3
@@ -418,15 +422,16 @@ def test_retention_purges_exactly_the_closed_exported_comments(
 
     path = tmp_path / "registro.csv"
     rows = ctx.inbox.export_csv(path)
-    assert rows == 4
+    assert rows == 5
     with path.open(encoding="utf-8-sig", newline="") as f:
         exported = list(csv.reader(f))
-    assert len(exported) == 5
+    assert len(exported) == 6
     assert any("En agosto abrimos solo por la mañana." in cell for row in exported for cell in row)
 
     assert ctx.inbox.purge() == 3
     after = {c.remote_id: c for c in comments(ctx, own=True)}
-    assert set(after) == {still_open}
+    assert set(after) == {still_open, recent}  # open, or closed too recently
+    assert after[recent].text == "Spam reciente"
     assert after[still_open].text == "¿Y los sábados?" and after[still_open].author_name
     everything = ctx.inbox.comments(CommentFilter(include_own=True, include_purged=True))
     purged = [c for c in everything if c.purged_at is not None]
