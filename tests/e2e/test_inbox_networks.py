@@ -4,6 +4,14 @@
 the running fake, an account whose token is in the (memory) keyring, a post published by
 the network client, citizens' comments seeded through the fake's control API, then the
 inbox services: ``collect``, ``reply``, ``mark_handled``, export and purge.
+
+Facebook, X, LinkedIn and YouTube each: 200 comments across pages collected once; new
+comments (and new answers in old threads on middle pages) between two runs and during a
+walk; a walk cut by a dropped connection; our replies recognised as ours; a reply posted
+exactly once when the connection drops after the network stored it, or when the program
+stops right after the call; rate limits; expired tokens; retention after the export.
+X only: the summon rule's refusal. Facebook only: hiding, deleted comments and posts.
+Instagram is not covered yet (its client arrives later).
 """
 
 from __future__ import annotations
