@@ -10,7 +10,8 @@ comments (and new answers in old threads on middle pages) between two runs and d
 walk; a walk cut by a dropped connection; our replies recognised as ours; a reply posted
 exactly once when the connection drops after the network stored it, or when the program
 stops right after the call; rate limits; expired tokens; retention after the export.
-X only: the summon rule's refusal. Facebook only: hiding, deleted comments and posts.
+X only: the summon rule's refusal. Facebook: hiding, deleted comments (saved cursors);
+Facebook and LinkedIn: a post deleted on the network.
 Instagram is not covered yet (its client arrives later).
 """
 
