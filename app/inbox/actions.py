@@ -159,6 +159,8 @@ class CommentActions:
                     "{network} does not allow replying to this comment from Pregonero. "
                     "Open it in the browser to answer there."
                 ).format(network=client.label)
+                if comment.permalink:  # the way to answer it: said where it is read (CLI too)
+                    message += " " + _("Link: {link}").format(link=comment.permalink)
                 if exc.user_message:
                     message += " (" + exc.user_message + ")"
                 self._set(comment_id, R_REFUSED, "reply_refused", actor, message)

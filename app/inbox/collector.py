@@ -12,6 +12,16 @@ walked page by page with :meth:`Network.list_comments`:
   are at the front), then the page that ended the last walk (``tail_cursor``: new
   items of an oldest-first list are at the end), to the end. Pages read twice cost
   nothing: comments are unique per account (insert-or-ignore).
+* Where a page holds top-level comments with their replies (the client's
+  ``comment_threads_nested``: LinkedIn, YouTube), a new reply to an old comment lands
+  on whatever page that comment is on, so a later walk reads every page.
+
+A saved cursor the network refuses (Rejected: it named a comment deleted since, or
+expired) is forgotten and the post is read again from its first page, so one deleted
+comment never stops a post from being collected.
+
+A post the network refuses (deleted there) never stops the account's other posts; when
+every post is refused the error is the account's.
 
 Rate limits: a RateLimited account is left alone for ``retry_after`` seconds. An
 expired token marks the account "needs reconnect" like publishing does. One failing
@@ -26,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from app.clock import Clock
-from app.errors import AuthExpired, CredentialsError, NetworkError, RateLimited
+from app.errors import AuthExpired, CredentialsError, NetworkError, RateLimited, Rejected
 from app.models import Account
 from app.networks.base import CommentPage, Network
 from app.services.accounts import AccountService
@@ -127,12 +137,24 @@ class Collector:
             client = self.accounts.client(account)
             if not client.supports_comments:
                 return
+            refused: Rejected | None = None
+            read = 0
             for delivery_id, post_id in self._posts(account, client):
                 if self.cancelled.is_set():
                     return
-                result.new_ids += self.collect_post(
-                    account, client, post_id, delivery_id, result, force=force
-                )
+                try:
+                    result.new_ids += self.collect_post(
+                        account, client, post_id, delivery_id, result, force=force
+                    )
+                    read += 1
+                except Rejected as exc:
+                    # This post is refused (deleted on the network, or hidden from us):
+                    # the account's other posts are still read. Only when every post is
+                    # refused is it the account's problem (e.g. a missing permission).
+                    log.info("comments of post %s refused: %s", post_id, exc)
+                    refused = exc
+            if refused is not None and read == 0:
+                raise refused
         except RateLimited as exc:
             until = self.clock.now() + timedelta(seconds=max(1.0, exc.retry_after))
             self.not_before[account.id] = until
@@ -183,14 +205,39 @@ class Collector:
             if (now - state.last_fetched_at).total_seconds() < poll_interval(watched):
                 return []
         if not state.complete:
-            return self._walk(account, client, state, state.cursor, result, first=True)[0]
+            if state.cursor is None:
+                return self._walk(account, client, state, None, result, first=True)[0]
+            try:
+                return self._walk(account, client, state, state.cursor, result, first=True)[0]
+            except Rejected as exc:
+                self._cursor_refused(state, exc)
+                return self._walk(account, client, state, None, result, first=True)[0]
+        if getattr(client, "comment_threads_nested", False):
+            # A new reply may sit on any page: read them all (see the module docstring).
+            return self._walk(account, client, state, None, result, first=False)[0]
         # A later walk: the front first (newest-first lists), then the old tail.
         new, stop = self._walk(
             account, client, state, None, result, first=False, stop_on_known=True
         )
         if stop == "known" and state.tail_cursor is not None:
-            new += self._walk(account, client, state, state.tail_cursor, result, first=False)[0]
+            try:
+                new += self._walk(account, client, state, state.tail_cursor, result, first=False)[0]
+            except Rejected as exc:
+                self._cursor_refused(state, exc)
+                new += self._walk(account, client, state, None, result, first=False)[0]
         return new
+
+    def _cursor_refused(self, state: PostCursor, exc: Rejected) -> None:
+        """A saved cursor the network no longer takes (it named a comment since deleted,
+        or it expired): forget it; the caller reads the post again from its first page."""
+        log.info(
+            "comments of %s: saved cursor refused (%s); reading again from the start",
+            state.post_remote_id,
+            exc,
+        )
+        self.inbox.save_cursor(
+            state.id, now=self.clock.now(), cursor=None, tail_cursor=None, set_tail=True
+        )
 
     def _walk(
         self,

@@ -404,6 +404,9 @@ class LinkedIn(Network):
     """Member posting scope; an organization also needs :data:`ORGANIZATION_SCOPES`
     (see :meth:`scopes_for`)."""
     supports_comments: ClassVar[bool] = True
+    comment_threads_nested: ClassVar[bool] = True
+    """A page of comments holds top-level comments with their replies: a new reply can
+    land on any page, so the inbox re-reads every page (app/inbox/collector.py)."""
 
     def __init__(
         self,

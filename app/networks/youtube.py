@@ -301,6 +301,9 @@ class YouTube(Network):
     handoff_min_seconds = HANDOFF_MIN_SECONDS
     handoff_max_seconds = HANDOFF_MAX_SECONDS
     supports_comments = True
+    comment_threads_nested = True
+    """A page of comment threads holds their replies: a new reply can land on any page,
+    so the inbox re-reads every page (app/inbox/collector.py)."""
 
     def __init__(
         self,

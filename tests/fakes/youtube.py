@@ -10,6 +10,7 @@ In-process use::
         client = YouTube("UCabc", "ya29.token", base_url=fake.url, timeout=5)
         fake.drop_upload_after(3 * 256 * 1024)   # close the socket mid-PUT after N bytes
         fake.drop_after_final_next()             # final chunk: video created, no answer
+        fake.drop_after_create_next(r"/comments$")  # reply stored, connection closed
         fake.fail_next(r"/videos$", reason="backendError", http_status=503)
         fake.expire_sessions()                   # every open session -> 404
         fake.unverified_project = True           # uploads forced to private
@@ -44,8 +45,8 @@ uploads/day) or ``"units"`` (videos.insert: 1,600 of 10,000 units), reset at mid
 Pacific by the fake's clock; over the limit -> 403 ``quotaExceeded``.
 
 Control endpoints (no token): ``GET /__fake__/state``, ``POST /__fake__/{fail,drop,
-drop_upload_after,drop_after_final,expire_sessions,quota,channels,comments,playlists,
-unverified,reset}`` with the keyword arguments of the Python methods as JSON
+drop_upload_after,drop_after_final,drop_after_create,expire_sessions,quota,channels,comments,
+playlists,unverified,reset}`` with the keyword arguments of the Python methods as JSON
 (``quota`` = :meth:`FakeYouTube.set_quota_used`, ``channels`` = ``add_channel``,
 ``comments`` = ``add_comment``, ``playlists`` = ``add_playlist``; ``unverified`` takes
 ``{"on": true}``).
@@ -474,6 +475,11 @@ class FakeYouTube:
                     return f
         return None
 
+    def drop_after_create_next(self, path: str = "", *, times: int = 1) -> None:
+        """The next successful POST matching ``path`` (e.g. ``comments.insert``) is carried
+        out, then the connection closes unanswered (the client cannot know it worked)."""
+        self._add_fault("drop_after_create", path, "POST", times)
+
     def drop_after_final_next(self, *, times: int = 1) -> None:
         """The next final chunk creates the video, then the connection closes unanswered."""
         self._add_fault("drop_final", "", "PUT", times)
@@ -804,6 +810,10 @@ class FakeYouTube:
                 {"Content-Type": "application/json; charset=UTF-8"},
             )
         entry["status"] = reply.status
+        created = method == "POST" and reply.status < 300
+        if created and self._take("drop_after_create", method, path):
+            entry["status"] = None
+            raise _Drop
         return reply
 
     def _control(self, method: str, path: str, body: bytes) -> _Reply:
@@ -816,6 +826,7 @@ class FakeYouTube:
             "drop": self.drop_next,
             "drop_upload_after": self.drop_upload_after,
             "drop_after_final": self.drop_after_final_next,
+            "drop_after_create": self.drop_after_create_next,
             "expire_sessions": self.expire_sessions,
             "quota": self.set_quota_used,
             "channels": self.add_channel,
