@@ -12,9 +12,11 @@ from app.errors import ValidationError
 from app.i18n import _
 from app.networks.base import Network
 from app.networks.facebook import FacebookPages
+from app.networks.instagram import Instagram
 
 NETWORKS: dict[str, type[Network]] = {
     FacebookPages.key: FacebookPages,
+    Instagram.key: Instagram,
 }
 
 
