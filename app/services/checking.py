@@ -20,6 +20,7 @@ from app.errors import Problem, ValidationError
 from app.i18n import _
 from app.models import DeliveryState, Post
 from app.placeholders import render, unknown_placeholders
+from app.services.quota import quota_findings_for
 from app.storage.planning import key_date_names
 from app.storage.repository import CheckOverride, Store
 
@@ -192,7 +193,8 @@ class CheckService:
             )
             for name in dict.fromkeys(unknown_placeholders(post.text, key_dates))
         ]
-        return unknown + found
+        quota = quota_findings_for(self.store, post, when or post.due_at or self.clock.now())
+        return unknown + quota + found
 
     # -- overrides -------------------------------------------------------------------
     def overrides(self, post_id: int) -> list[CheckOverride]:
