@@ -494,6 +494,14 @@ class Instagram(Network):
     def _discard(self, post: OutgoingPost, container_id: str) -> None:
         post.progress.data.setdefault("discarded", []).append(container_id)
 
+    def _drop_parent(self, post: OutgoingPost) -> None:
+        """Forget the container to publish (a carousel parent refers to a dropped child)."""
+        data = post.progress.data
+        parent = data.pop("container", None)
+        if parent and self.is_carousel(post):
+            self._discard(post, str(parent))
+        post.progress.save()
+
     def _error_text(self, status: str) -> str:
         return status or _("no reason given")
 
@@ -523,8 +531,7 @@ class Instagram(Network):
             if code == EXPIRED:
                 self._discard(post, entry["container"])
                 children.pop(str(index))
-                data.pop("container", None)
-                post.progress.save()
+                self._drop_parent(post)
                 entry = self._create_child(post, index, media)
                 if media.is_video:
                     self._upload(post, entry, media)
@@ -532,8 +539,7 @@ class Instagram(Network):
             if code == ERROR:
                 self._discard(post, entry["container"])
                 children.pop(str(index))
-                data.pop("container", None)
-                post.progress.save()
+                self._drop_parent(post)
                 raise Rejected(
                     _("Instagram could not take {name}: {reason}").format(
                         name=media.path.name, reason=self._error_text(status)
