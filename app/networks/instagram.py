@@ -29,9 +29,10 @@ The container flow, kept in ``post.progress`` (saved after each create):
    or when the delivery is given up).
 
 Progress keys (``post.progress.data``): ``"children"`` {media index (str): {"container",
-"upload_uri", "uploaded"}}, ``"container"`` (the one to publish), ``"hosted"`` [handles
-on the media host], ``"publish_sent"`` (media_publish was sent for ``container``),
-``"media_id"``, ``"permalink"``, ``"discarded"`` [containers replaced/abandoned].
+"upload_uri", "uploaded", "started"}}, ``"container"`` (the one to publish), ``"hosted"``
+[``"<host kind>:<handle>"`` of files on the media host], ``"publish_sent"``
+(media_publish was sent for ``container``), ``"media_id"``, ``"permalink"``,
+``"discarded"`` [containers replaced/abandoned].
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ DEFAULT_QUOTA = 50
 """Posts per rolling 24 h (media_publish reference, 2025-01-21) when the live value is unknown."""
 QUOTA_WINDOW_SECONDS = 24 * 3600
 QUOTA_SUBCODE = 2207042  # "reached the maximum number of posts" (third-party sources)
+FETCH_FAILED_SUBCODE = 2207052  # code 9004 "Media download has failed" (on create)
+FETCH_TIMEOUT_SUBCODE = 2207003  # "Timeout downloading media" (on create)
 NOT_READY_SUBCODE = 2207027  # "media not ready" (UNVERIFIED in platforms.md)
 QUOTA_WAIT = 3600.0
 RECONCILE_SLACK = timedelta(minutes=2)
@@ -185,6 +188,14 @@ class Instagram(Network):
                 sub = response.json()["error"].get("error_subcode")
             except (ValueError, KeyError, TypeError, AttributeError):
                 sub = None
+            if sub == FETCH_FAILED_SUBCODE:
+                return Rejected(str(error), user_message=error.user_message, code="media_fetch")
+            if sub == FETCH_TIMEOUT_SUBCODE:
+                return Transient(
+                    _("Instagram timed out downloading the media; Pregonero will try again."),
+                    user_message=error.user_message,
+                    code="media_fetch_timeout",
+                )
             if sub == QUOTA_SUBCODE:
                 return RateLimited(
                     _(
@@ -430,11 +441,24 @@ class Instagram(Network):
                 "uploaded": False,
             }
         else:
-            hosted = self._host().put(media.path, media.mime or "image/jpeg")
-            progress.data.setdefault("hosted", []).append(hosted.handle)
+            host = self._host()
+            hosted = host.put(media.path, media.mime or "image/jpeg")
+            progress.data.setdefault("hosted", []).append(f"{host.kind}:{hosted.handle}")
             progress.save()  # the hosted file must be cleaned up even after a crash
             form["image_url"] = hosted.public_url
-            body = self._post(f"{self.remote_id}/media", form, idempotent=True)
+            try:
+                body = self._post(f"{self.remote_id}/media", form, idempotent=True)
+            except Rejected as exc:
+                if exc.code != "media_fetch":
+                    raise
+                raise Rejected(
+                    _(
+                        "Instagram could not download {name} from the media host ({host}): "
+                        "check that the address is public. {reason}"
+                    ).format(name=media.path.name, host=host.label, reason=exc.user_message),
+                    user_message=exc.user_message,
+                    code="media_fetch",
+                ) from None
             entry = {"container": str(body["id"]), "uploaded": True}
         progress.data.setdefault("children", {})[str(index)] = entry
         progress.save()
@@ -727,14 +751,16 @@ class Instagram(Network):
         still left (empty when all went). Never raises for a network error."""
         data = post.progress.data
         left: list[str] = []
-        for handle in list(data.get("hosted") or []):
-            if self.media_host is None:
-                left.append(handle)
+        for entry in list(data.get("hosted") or []):
+            kind, _sep, handle = str(entry).rpartition(":")
+            host = self.media_host
+            if host is None or (kind and kind != host.kind):
+                left.append(entry)  # another host than the one configured now: keep it
                 continue
             try:
-                self.media_host.delete(str(handle))
+                host.delete(handle)
             except NetworkError:
-                left.append(handle)
+                left.append(entry)
         data["hosted"] = left
         post.progress.save()
         return left

@@ -289,6 +289,22 @@ def test_unreachable_host_is_an_error_container(fake: FakeInstagram, tmp_path: P
         c.prepare(post(image("plan-formacion-2027-1080x1080.jpg")))
 
 
+def test_fetch_failure_on_create_names_the_file_and_the_host(
+    fake: FakeInstagram, wp: FakeWordPress
+) -> None:
+    fake.fetch_errors_at_create = True  # Meta's behaviour in the field: 9004 / 2207052
+    wp.private = True
+    c = client(fake, wp)
+    p = post(image("plan-formacion-2027-1080x1080.jpg"))
+    with pytest.raises(Rejected) as err:
+        c.publish(p)
+    assert err.value.code == "media_fetch"
+    assert "could not download plan-formacion-2027-1080x1080.jpg" in str(err.value)
+    assert "WordPress" in str(err.value) and "public" in str(err.value)
+    assert fake.containers(IG) == []
+    assert c.cleanup(p) == [] and wp.media() == []
+
+
 def test_no_media_host_for_images_is_explained(fake: FakeInstagram) -> None:
     with pytest.raises(Rejected) as err:
         client(fake).publish(post(image("plan-formacion-2027-1080x1080.jpg")))

@@ -194,6 +194,9 @@ class FakeInstagram:
         self.image_seconds = 0.0
         self.video_seconds = 0.0
         self.download_timeout = 3.0
+        self.fetch_errors_at_create = False
+        """True: a failed download answers the create call with code 9004 / subcode 2207052
+        (as Meta does in the field) instead of creating an ERROR container."""
         self._lock = threading.RLock()
         self._accounts: dict[str, FakeAccount] = {}
         self._users: dict[str, list[str]] = {}
@@ -680,6 +683,17 @@ class FakeInstagram:
             uri = f"{self.url}/ig-api-upload/{VERSION}/{cid}"
             return self._reply(200, {"id": cid, "uri": uri}, created=True)
         data, error = self._download(params[source], video)
+        if error and "2207052" in error and self.fetch_errors_at_create:
+            del self._containers[cid]
+            raise GraphError(
+                9004,
+                "Only photo or video can be accepted as media type.",
+                subcode=2207052,
+                user_title=(
+                    "Media download has failed. The media URI doesn't meet our requirements."
+                ),
+                user_msg=f"The media could not be fetched from this URI: {params[source]}.",
+            )
         if not error:
             error = self._check_media(data, video, feed=(media_type == "" or is_item))
         c.downloaded = data
