@@ -31,10 +31,10 @@ def explanation() -> str:
     """Why a media host is needed, for the account settings (translated)."""
     return _(
         "Instagram does not take photos uploaded from a computer: it downloads each photo "
-        "from a public web address when the post is prepared. Pregonero puts the photo for "
-        "a few minutes in your organisation's WordPress media library, gives Instagram "
-        "that address, and deletes it once the post is out. Videos and reels need none of "
-        "this: they are uploaded directly to Instagram."
+        "from a public web address. Shortly before the post goes out, Pregonero puts each "
+        "photo in your organisation's WordPress media library, gives Instagram its address, "
+        "and deletes it once the post is published. Videos and reels need none of this: "
+        "they are uploaded directly to Instagram."
     )
 
 

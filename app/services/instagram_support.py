@@ -3,6 +3,8 @@
 * :func:`configure_client`: right after ``AccountService.client(account)``, give an
   Instagram client the media host configured for the account (public URLs for images).
 * :func:`lead_seconds`: how long before ``due_at`` to call ``client.prepare(post)``.
+* :func:`save_media_host` / :func:`media_host_of`: the account settings' media host
+  (non-secret settings in ``accounts.options``, the secret in the keyring).
 * :func:`cleanup_hosted`: after the delivery is PUBLISHED (or finally failed/cancelled),
   delete the files put on the media host; the handles left are kept in
   ``deliveries.progress["hosted"]`` so a restart still cleans up.
@@ -10,12 +12,16 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from app.errors import CredentialsError
-from app.mediahost.config import host_from_options
+from app.mediahost.config import OPTIONS_KEY, MediaHostConfig, host_from_options, secret_user
 from app.models import Account
 from app.networks.base import Network, OutgoingPost
 from app.networks.instagram import Instagram
 from app.secrets import CredentialStore
+from app.storage.repository import Store
 
 
 def configure_client(client: Network, account: Account, credentials: CredentialStore) -> Network:
@@ -46,3 +52,56 @@ def cleanup_hosted(client: Network, post: OutgoingPost) -> list[str]:
     if isinstance(client, Instagram):
         return client.cleanup(post)
     return []
+
+
+def set_account_option(store: Store, account_id: int, key: str, value: Any) -> None:
+    """Write ``options[key] = value`` of account ``account_id`` (``None`` removes the key),
+    leaving the other keys as they are. Raises KeyError for an unknown account."""
+    with store.transaction() as conn:
+        row = conn.execute("SELECT options FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        if row is None:
+            raise KeyError(account_id)
+        try:
+            options = json.loads(row[0]) if row[0] else {}
+        except ValueError:
+            options = {}
+        if not isinstance(options, dict):
+            options = {}
+        if value is None:
+            options.pop(key, None)
+        else:
+            options[key] = value
+        conn.execute(
+            "UPDATE accounts SET options = ? WHERE id = ?", (json.dumps(options), account_id)
+        )
+
+
+def media_host_of(account: Account) -> MediaHostConfig | None:
+    """The media host configured for ``account`` (None: none)."""
+    return MediaHostConfig.from_options(account.options)
+
+
+def save_media_host(
+    store: Store,
+    credentials: CredentialStore,
+    account: Account,
+    config: MediaHostConfig | None,
+    secret: str = "",
+) -> None:
+    """Set (or, with ``config=None``, remove) the media host of ``account``.
+
+    ``secret`` (the application password) goes to the keyring; an empty ``secret`` keeps
+    the one stored before. Raises ValidationError for bad settings (nothing saved),
+    CredentialsError when the keyring cannot keep the secret.
+    """
+    user = secret_user(account.network, account.remote_id)
+    if config is None:
+        set_account_option(store, account.id, OPTIONS_KEY, None)
+        credentials.delete(user)
+        return
+    config.validate()
+    if secret.strip():
+        credentials.set(user, secret.strip())
+    else:
+        credentials.get(user)  # raises CredentialsError when there is none yet
+    set_account_option(store, account.id, OPTIONS_KEY, config.to_options())

@@ -10,7 +10,6 @@ to a stored post's findings.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from app.checks.model import Finding
 from app.checks.quota import quota_findings
 from app.models import Account, DeliveryState, Post
 from app.networks.instagram import DEFAULT_QUOTA, QUOTA_WINDOW_SECONDS, Instagram
+from app.services.instagram_support import set_account_option
 from app.storage.repository import Store
 
 OPTIONS_KEY = "publishing_limit"
@@ -58,18 +58,7 @@ def refresh_quota(
         "quota_duration": duration,
         "read_at": now.isoformat(),
     }
-    with store.transaction() as conn:
-        row = conn.execute("SELECT options FROM accounts WHERE id = ?", (account.id,)).fetchone()
-        try:
-            options = json.loads(row[0]) if row and row[0] else {}
-        except ValueError:
-            options = {}
-        if not isinstance(options, dict):
-            options = {}
-        options[OPTIONS_KEY] = value
-        conn.execute(
-            "UPDATE accounts SET options = ? WHERE id = ?", (json.dumps(options), account.id)
-        )
+    set_account_option(store, account.id, OPTIONS_KEY, value)
     account.options[OPTIONS_KEY] = value
     return value
 
