@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.errors import ValidationError
 from app.i18n import _
 from app.mediahost.config import MediaHostConfig, explanation
+from app.mediahost.s3 import available as s3_available
 
 
 class MediaHostBox(QGroupBox):
@@ -44,35 +45,42 @@ class MediaHostBox(QGroupBox):
         self.kind = QComboBox()
         self.kind.addItem(_("No host (videos and reels only)"), "")
         self.kind.addItem(_("Our WordPress media library"), "wordpress")
+        if s3_available():
+            self.kind.addItem(_("S3-compatible storage (private bucket)"), "s3")
         self.kind.setAccessibleName(_("Media host"))
         self.site = QLineEdit()
         self.site.setPlaceholderText("https://empleo.example.es")
         self.site.setAccessibleName(_("WordPress address"))
         self.user = QLineEdit()
         self.user.setAccessibleName(_("WordPress user name"))
+        self.bucket = QLineEdit()
+        self.bucket.setAccessibleName(_("Bucket"))
+        self.region = QLineEdit()
+        self.region.setPlaceholderText("eu-west-1")
+        self.region.setAccessibleName(_("Region"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName(_("Application password"))
         self.password.setPlaceholderText(
             _("Stored safely; leave empty to keep it") if has_secret else ""
         )
-        self.hint = QLabel(
-            _(
-                "Create an application password in WordPress (Users → Profile → Application "
-                "passwords) for a user who may upload media. It is kept in the system keyring."
-            )
-        )
+        self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
 
-        form = QFormLayout()
+        self.form = form = QFormLayout()
+        self.site_label = QLabel()
+        self.user_label = QLabel()
+        self.password_label = QLabel()
         form.addRow(_("Media host:"), self.kind)
-        form.addRow(_("WordPress address:"), self.site)
-        form.addRow(_("User name:"), self.user)
-        form.addRow(_("Application password:"), self.password)
+        form.addRow(self.site_label, self.site)
+        form.addRow(self.user_label, self.user)
+        form.addRow(_("Bucket:"), self.bucket)
+        form.addRow(_("Region:"), self.region)
+        form.addRow(self.password_label, self.password)
         layout = QVBoxLayout(self)
         layout.addWidget(self.why)
         layout.addLayout(form)
@@ -83,20 +91,53 @@ class MediaHostBox(QGroupBox):
             self.kind.setCurrentIndex(max(0, self.kind.findData(config.kind)))
             self.site.setText(config.site)
             self.user.setText(config.user)
+            self.bucket.setText(config.bucket)
+            self.region.setText(config.region)
         self.kind.currentIndexChanged.connect(self._enable)
         self._enable()
 
     def _enable(self) -> None:
-        on = bool(self.kind.currentData())
+        kind = str(self.kind.currentData() or "")
         for widget in (self.site, self.user, self.password, self.hint):
-            widget.setEnabled(on)
+            widget.setEnabled(bool(kind))
+        s3 = kind == "s3"
+        self.form.setRowVisible(self.bucket, s3)
+        self.form.setRowVisible(self.region, s3)
+        if s3:
+            self.site_label.setText(_("Endpoint (empty for AWS):"))
+            self.user_label.setText(_("Access key ID:"))
+            self.password_label.setText(_("Secret access key:"))
+            self.hint.setText(
+                _(
+                    "Use a private bucket and a key that may only write and delete in it. "
+                    "Instagram gets a link that works for two hours. The secret key is kept "
+                    "in the system keyring."
+                )
+            )
+        else:
+            self.site_label.setText(_("WordPress address:"))
+            self.user_label.setText(_("User name:"))
+            self.password_label.setText(_("Application password:"))
+            self.hint.setText(
+                _(
+                    "Create an application password in WordPress (Users → Profile → "
+                    "Application passwords) for a user who may upload media. It is kept in "
+                    "the system keyring."
+                )
+            )
 
     def config(self) -> MediaHostConfig | None:
         """The settings as typed (None when no host is chosen)."""
         kind = str(self.kind.currentData() or "")
         if not kind:
             return None
-        return MediaHostConfig(kind, self.site.text().strip(), self.user.text().strip())
+        return MediaHostConfig(
+            kind,
+            self.site.text().strip(),
+            self.user.text().strip(),
+            self.bucket.text().strip() if kind == "s3" else "",
+            self.region.text().strip() if kind == "s3" else "",
+        )
 
     def secret(self) -> str:
         """The application password typed (empty: keep the stored one)."""

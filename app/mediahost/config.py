@@ -1,8 +1,10 @@
 """Which media host an Instagram account uses, kept in ``accounts.options``.
 
 ``options["media_host"]`` is ``{"kind": "wordpress", "site": "https://...", "user": "..."}``
-(non-secret settings only). The secret (the WordPress application password) lives in
-the keyring under :func:`secret_user` (``"mediahost:instagram:<ig-user-id>"``).
+or ``{"kind": "s3", "site": "<endpoint URL>", "user": "<access key id>", "bucket": "...",
+"region": "..."}`` (non-secret settings only). The secret (the WordPress application
+password, the S3 secret key) lives in the keyring under :func:`secret_user`
+(``"mediahost:instagram:<ig-user-id>"``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from app.mediahost.base import MediaHost
 from app.mediahost.wordpress import WordPressMediaHost
 from app.secrets import CredentialStore
 
-HOST_KINDS = ("wordpress",)
+HOST_KINDS = ("wordpress", "s3")
 """Host kinds Pregonero can use ("" = none configured)."""
 OPTIONS_KEY = "media_host"
 
@@ -32,20 +34,23 @@ def explanation() -> str:
     return _(
         "Instagram does not take photos uploaded from a computer: it downloads each photo "
         "from a public web address. Shortly before the post goes out, Pregonero puts each "
-        "photo in your organisation's WordPress media library, gives Instagram its address, "
-        "and deletes it once the post is published. Videos and reels need none of this: "
-        "they are uploaded directly to Instagram."
+        "photo in your organisation's WordPress media library or S3-compatible storage, "
+        "gives Instagram its address, and deletes it once the post is published. Videos "
+        "and reels need none of this: they are uploaded directly to Instagram."
     )
 
 
 @dataclass(frozen=True)
 class MediaHostConfig:
     """Non-secret settings of a host: ``kind`` (one of :data:`HOST_KINDS`), ``site`` URL
-    and ``user`` name."""
+    (WordPress address or S3 endpoint, empty for AWS), ``user`` (WordPress user name or S3
+    access key id), and for S3 ``bucket`` and ``region``."""
 
     kind: str
     site: str = ""
     user: str = ""
+    bucket: str = ""
+    region: str = ""
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any] | None) -> MediaHostConfig | None:
@@ -53,11 +58,20 @@ class MediaHostConfig:
         raw = (options or {}).get(OPTIONS_KEY)
         if not isinstance(raw, Mapping) or not raw.get("kind"):
             return None
-        return cls(str(raw["kind"]), str(raw.get("site") or ""), str(raw.get("user") or ""))
+        return cls(
+            str(raw["kind"]),
+            str(raw.get("site") or ""),
+            str(raw.get("user") or ""),
+            str(raw.get("bucket") or ""),
+            str(raw.get("region") or ""),
+        )
 
     def to_options(self) -> dict[str, str]:
         """The JSON-able value stored under ``options["media_host"]``."""
-        return {"kind": self.kind, "site": self.site, "user": self.user}
+        out = {"kind": self.kind, "site": self.site, "user": self.user}
+        if self.kind == "s3":
+            out.update(bucket=self.bucket, region=self.region)
+        return out
 
     def validate(self) -> None:
         """Raise ValidationError (translated) for an unknown kind or a missing setting."""
@@ -65,11 +79,22 @@ class MediaHostConfig:
             raise ValidationError(
                 _("Unknown media host “{kind}”.").format(kind=self.kind), code="media_host"
             )
+        if self.kind == "s3":
+            if self.site and not self.site.startswith("https://"):
+                raise ValidationError(
+                    _("The S3 endpoint must start with https:// (or be empty for AWS)."),
+                    code="media_host_site",
+                )
+            if not self.bucket.strip():
+                raise ValidationError(_("Give the S3 bucket name."), code="media_host_bucket")
+            if not self.user.strip():
+                raise ValidationError(_("Give the S3 access key ID."), code="media_host_user")
+            return
         if not self.site.startswith("https://"):
             raise ValidationError(
                 _(
-                    "The WordPress address must start with https:// (Instagram needs a public, "
-                    "secure address)."
+                    "The WordPress address must start with https:// (Instagram needs a "
+                    "public, secure address)."
                 ),
                 code="media_host_site",
             )
@@ -91,4 +116,10 @@ def host_from_options(
     if config is None or config.kind not in HOST_KINDS:
         return None
     secret = credentials.get(secret_user(network, remote_id))
+    if config.kind == "s3":
+        from app.mediahost.s3 import S3MediaHost
+
+        return S3MediaHost(
+            config.site, config.bucket, config.region, config.user, secret, timeout=timeout
+        )
     return WordPressMediaHost(config.site, config.user, secret, timeout=timeout)

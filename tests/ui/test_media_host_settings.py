@@ -36,6 +36,21 @@ def test_box_explains_and_edits(qtbot: QtBot) -> None:
     assert box.password.echoMode() == box.password.EchoMode.Password
 
 
+def test_s3_settings(qtbot: QtBot) -> None:
+    box = MediaHostBox()
+    qtbot.addWidget(box)
+    box.show()
+    assert box.bucket.isHidden()
+    box.kind.setCurrentIndex(box.kind.findData("s3"))
+    assert not box.bucket.isHidden() and box.user_label.text() == "Access key ID:"
+    box.user.setText("AKIA1")
+    assert box.problems() == ["Give the S3 bucket name."]
+    box.bucket.setText("media-empleo")
+    box.region.setText("eu-west-1")
+    assert box.problems() == []
+    assert box.config() == MediaHostConfig("s3", "", "AKIA1", "media-empleo", "eu-west-1")
+
+
 def test_saving_keeps_the_secret_out_of_the_database(tmp_path: Path) -> None:
     store = Store(tmp_path / "p.sqlite3")
     now = datetime(2027, 1, 1, tzinfo=UTC)
