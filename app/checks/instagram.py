@@ -14,7 +14,8 @@ What this adds for the ``"instagram"`` target, by post kind (:class:`PostOptions
   9:16 gets ``media_aspect_vertical`` (warning: Instagram shows it with bars or cut),
   images with ``fix="fit_aspect:0.5625:0.5625"``;
 * reel: ``instagram_reel_video`` (error) unless the post has exactly one video;
-* story: ``instagram_story_one`` (error) unless the post has exactly one file.
+* story: ``instagram_story_one`` (error) unless the post has exactly one file;
+* videos: sound not AAC or above 48 kHz (``media_video_audio``, error).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import replace
 from PIL import Image
 
 from app.checks.model import ERROR, WARNING, Finding, MediaItem
-from app.checks.video import VIDEO_SUFFIXES, inspect_video
+from app.checks.video import VIDEO_SUFFIXES, inspect_audio, inspect_video
 from app.errors import ValidationError
 from app.i18n import _
 from app.media_fit import RGB_FIX, fit_fix
@@ -34,6 +35,7 @@ KEY = "instagram"
 FEED_LOW, FEED_HIGH = 4 / 5, 1.91
 VERTICAL = 9 / 16
 VERTICAL_TOLERANCE = 0.01
+MAX_AUDIO_RATE = 48_000  # "AAC, 48khz sample rate maximum" (IG User Media reference)
 KINDS = ("feed", "reel", "story")
 
 
@@ -62,6 +64,45 @@ def _video_ratio(item: MediaItem) -> float | None:
     except ValidationError:
         return None
     return info.width / info.height if info.height else None
+
+
+def _video_extras(item: MediaItem, field: str) -> list[Finding]:
+    """Sound of a video: AAC, at most 48 kHz (errors). The IG reference also asks for the
+    ``moov`` index at the front (:func:`app.checks.video.moov_first`); not checked, as
+    rupload takes such files and the sample reel has its index at the end."""
+    name = item.path.name
+    found: list[Finding] = []
+    if _video_ratio(item) is None:
+        return found  # unreadable: already reported
+    audio = inspect_audio(item.path)
+    if audio is not None and audio.codec != "AAC":
+        found.append(
+            Finding(
+                "media_video_audio",
+                ERROR,
+                _("The sound of {name} is {codec}; Instagram takes AAC. Export it again.").format(
+                    name=name, codec=audio.codec
+                ),
+                None,
+                field,
+                network=KEY,
+            )
+        )
+    if audio is not None and audio.sample_rate > MAX_AUDIO_RATE:
+        found.append(
+            Finding(
+                "media_video_audio",
+                ERROR,
+                _(
+                    "The sound of {name} is sampled at {khz:g} kHz; Instagram takes at most 48 "
+                    "kHz. Export it again."
+                ).format(name=name, khz=audio.sample_rate / 1000),
+                None,
+                field,
+                network=KEY,
+            )
+        )
+    return found
 
 
 def instagram_media_findings(
@@ -115,6 +156,7 @@ def instagram_media_findings(
         field = f"media:{index}"
         name = item.path.name
         if _is_video(item):
+            out.extend(_video_extras(item, field))
             ratio = _video_ratio(item)
             if vertical and ratio is not None and abs(ratio - VERTICAL) > VERTICAL_TOLERANCE:
                 add(

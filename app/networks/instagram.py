@@ -196,6 +196,12 @@ class Instagram(Network):
                     user_message=error.user_message,
                     code="media_fetch_timeout",
                 )
+            if sub == NOT_READY_SUBCODE:  # nothing was published: safe to try again
+                return Transient(
+                    _("Instagram is still processing the media; Pregonero will try again."),
+                    user_message=error.user_message,
+                    code="not_ready",
+                )
             if sub == QUOTA_SUBCODE:
                 return RateLimited(
                     _(
@@ -492,6 +498,17 @@ class Instagram(Network):
         entry["started"] = True
         post.progress.save()
         try:
+            self._send_bytes(path, media, offset, size)
+        except Rejected:
+            if offset == 0:
+                raise
+            self._send_bytes(path, media, 0, size)  # the server disagreed: start over
+        entry["uploaded"] = True
+        post.progress.save()
+
+    def _send_bytes(self, path: str, media: OutgoingMedia, offset: int, size: int) -> None:
+        """POST the file from ``offset`` to the upload URI (headers ``offset``, ``file_size``)."""
+        try:
             fh = media.path.open("rb")
         except OSError:
             raise Rejected(
@@ -512,8 +529,6 @@ class Instagram(Network):
                 },
                 idempotent=True,  # bytes into an unpublished container: safe to resend
             )
-        entry["uploaded"] = True
-        post.progress.save()
 
     def _discard(self, post: OutgoingPost, container_id: str) -> None:
         post.progress.data.setdefault("discarded", []).append(container_id)
@@ -571,7 +586,7 @@ class Instagram(Network):
                     user_message=status,
                     code="container_error",
                 )
-            if code != FINISHED:
+            if code not in (FINISHED, PUBLISHED):
                 ready = False
         if not ready:
             return False
@@ -652,6 +667,10 @@ class Instagram(Network):
                 f"{self.remote_id}/media_publish", {"creation_id": container}, idempotent=False
             )
         except (UnknownOutcome, Transient) as lost:
+            if isinstance(lost, Transient) and lost.code == "not_ready":
+                raise Transient(
+                    str(lost), user_message=lost.user_message, code="not_ready"
+                ) from None
             try:
                 code, _status = self.container_status(container)
             except NetworkError:

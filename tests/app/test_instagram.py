@@ -164,13 +164,27 @@ def test_interrupted_upload_resumes_at_the_offset_the_server_holds(fake: FakeIns
     c = client(fake)
     p = post(video(), kind="reel")
     fake.truncate_upload_next(40_000)
-    with pytest.raises(Exception):  # noqa: B017 - Transient, the connection dropped mid-upload
+    with pytest.raises(Transient):  # the connection dropped mid-upload
         c.prepare(p)
     entry = p.progress.data["children"]["0"]
     assert entry["started"] and not entry["uploaded"]
     assert c.prepare(p) is True
     posts = [r for r in fake.requests() if r["path"].startswith("/ig-api-upload/")]
     assert [r["method"] for r in posts] == ["POST", "GET", "POST"]
+    data = (MEDIA / "reel-ultimo-dia-720x1280.mp4").read_bytes()
+    assert bytes(fake.containers(IG)[0].received) == data
+
+
+def test_upload_starts_over_when_the_offset_is_refused(
+    fake: FakeInstagram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = client(fake)
+    p = post(video(), kind="reel")
+    fake.truncate_upload_next(40_000)
+    with pytest.raises(Transient):
+        c.prepare(p)
+    monkeypatch.setattr(c, "_uploaded_offset", lambda path: 12_345)  # a wrong guess
+    assert c.prepare(p) is True
     data = (MEDIA / "reel-ultimo-dia-720x1280.mp4").read_bytes()
     assert bytes(fake.containers(IG)[0].received) == data
 
@@ -245,6 +259,18 @@ def test_a_new_client_after_restart_reads_status_before_publishing(
     assert result.remote_id == fake.media(IG)[0].id
     assert len(fake.media(IG)) == 1
     assert len([r for r in fake.requests() if r["path"].endswith("/media_publish")]) == 1
+
+
+def test_media_not_ready_on_publish_is_temporary(fake: FakeInstagram, wp: FakeWordPress) -> None:
+    c = client(fake, wp)
+    p = post(image("plan-formacion-2027-1080x1080.jpg"))
+    fake.fail_next(
+        r"/media_publish$", code=9007, subcode=2207027, message="Media ID is not available"
+    )
+    with pytest.raises(Transient) as err:
+        c.publish(p)
+    assert err.value.code == "not_ready"
+    assert c.publish(p).remote_id == fake.media(IG)[0].id
 
 
 def test_expired_container_is_replaced_not_published(

@@ -46,7 +46,8 @@ def test_samples_that_target_instagram() -> None:
             for m in post.get("media", [])
         ]
         kind = (post.get("instagram") or {}).get("kind", "feed")
-        errors = [f.code for f in check_media(items, ["instagram"], kinds={"instagram": kind})]
+        findings = check_media(items, ["instagram"], kinds={"instagram": kind})
+        errors = [f.code for f in findings if f.is_error]
         results[post["id"]] = errors
     assert results == {
         "pf-teaser": [],
@@ -156,3 +157,27 @@ def test_fix_codes_round_trip() -> None:
     assert parse_fix(RGB_FIX) is None
     assert parse_fix("fit_aspect:x:y") is None
     assert FitTarget(0.8, 1.91).nearest(0.4) == 0.8
+
+
+def test_sound_and_index_of_the_sample_reel() -> None:
+    from app.checks.video import inspect_audio, moov_first
+
+    reel = MEDIA / "reel-ultimo-dia-720x1280.mp4"
+    audio = inspect_audio(reel)
+    assert audio is not None and (audio.codec, audio.sample_rate) == ("AAC", 44100)
+    assert moov_first(reel) is False
+    assert inspect_audio(MEDIA / "vacio.jpg") is None
+
+
+def test_sound_must_be_aac_at_48_khz_at_most(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.checks import instagram
+    from app.checks.video import AudioInfo
+
+    monkeypatch.setattr(instagram, "inspect_audio", lambda path: AudioInfo("ac-3", 96000, 6))
+    messages = [
+        f.message
+        for f in check_media([item("reel-ultimo-dia-720x1280.mp4", "")], ["instagram"])
+        if f.code == "media_video_audio"
+    ]
+    assert len(messages) == 2
+    assert "ac-3" in messages[0] and "96 kHz" in messages[1]
