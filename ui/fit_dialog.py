@@ -28,17 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ValidationError
-from app.i18n import _
+from app.i18n import N_, _
 from app.media_fit import FitTarget, crop_image, pad_image
 
 PREVIEW = 260
 """Side of the square each preview fits in, in pixels."""
 
 PAD_COLOURS: list[tuple[str, tuple[int, int, int]]] = [
-    ("White", (255, 255, 255)),
-    ("Black", (0, 0, 0)),
-    ("Light grey", (235, 235, 235)),
-    ("Dark blue", (0, 51, 153)),
+    (N_("White"), (255, 255, 255)),
+    (N_("Black"), (0, 0, 0)),
+    (N_("Light grey"), (235, 235, 235)),
+    (N_("Dark blue"), (0, 51, 153)),
 ]
 
 

@@ -7,7 +7,8 @@ work done before the due time, so the publish call itself is quick and on time:
   has begun (:func:`app.services.instagram_support.lead_seconds`);
 * :meth:`PreparingService.prepare` builds the delivery's :class:`OutgoingPost` with its
   stored ``progress`` (saved back to ``deliveries.progress`` at every ``progress.save()``)
-  and calls ``client.prepare``; it never raises for network errors: they are kept in
+  and calls ``client.prepare`` (and refreshes Instagram's cached publishing quota,
+  :func:`app.services.quota.refresh_quota`); it never raises for network errors: they are kept in
   ``progress["prepare_error"]`` and the publish attempt deals with them;
 * :meth:`PreparingService.cleanup` deletes media-host files after the delivery is
   published (or given up); what could not be deleted stays in ``progress["hosted"]``.
@@ -27,12 +28,14 @@ from typing import Any
 
 from app.clock import Clock
 from app.errors import AppError, NetworkError
-from app.models import Delivery, DeliveryState, Post
+from app.models import Account, Delivery, DeliveryState, Post
 from app.networks.base import OutgoingPost, PostOptions, Progress
+from app.networks.instagram import Instagram
 from app.networks.registry import NETWORKS
 from app.services.accounts import AccountService
 from app.services.campaigns import rendered_outgoing
 from app.services.instagram_support import cleanup_hosted, configure_client, lead_seconds
+from app.services.quota import refresh_quota
 from app.storage.repository import Store
 
 log = logging.getLogger(__name__)
@@ -131,6 +134,8 @@ class PreparingService:
                 self.accounts.client(account), account, self.accounts.credentials
             )
             ready = client.prepare(out)
+            if isinstance(client, Instagram):
+                self._refresh_quota(account, client)
         except AppError as exc:
             code = exc.code if isinstance(exc, NetworkError) else type(exc).__name__
             log.info("prepare of delivery %s: %s %s", delivery_id, type(exc).__name__, code)
@@ -145,6 +150,13 @@ class PreparingService:
         out.progress.data["ready"] = bool(ready)
         out.progress.save()
         return bool(ready)
+
+    def _refresh_quota(self, account: Account, client: Instagram) -> None:
+        """Keep the account's cached publishing quota fresh (a failed read is ignored)."""
+        try:
+            refresh_quota(self.store, account, client, self.clock.now())
+        except AppError:
+            log.info("publishing limit of account %s not read", account.id)
 
     def cleanup(self, delivery_id: int) -> list[str]:
         """Delete the delivery's files on the media host (after PUBLISHED, FAILED or

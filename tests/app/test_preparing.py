@@ -4,6 +4,7 @@ up the media host."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -82,6 +83,9 @@ def test_prepare_ahead_then_publish_with_the_same_progress(
     assert stored["ready"] is True and len(stored["children"]) == 2 and stored["container"]
     assert len(stored["hosted"]) == 2 and len(wp.media()) == 2
     assert service.due_for_prepare(later) == []
+    limit = ctx.store.get_account(account.id).options["publishing_limit"]
+    assert (limit["quota_usage"], limit["quota_total"]) == (0, 50)  # read live while preparing
+    assert TOKEN not in json.dumps(stored) and WP_PASSWORD not in json.dumps(stored)
     # The publish call, as the pipeline will make it: same progress, nothing created again.
     fresh = ctx.store.get_delivery(delivery.id)
     out = outgoing_for(ctx.store, ctx.store.get_post(post.id), fresh, "instagram")
