@@ -3,7 +3,9 @@
 Commands (same store as the window)::
 
     pregonero account add facebook --name NAME --page-id ID   # token read from stdin
-    pregonero account list | account remove NAME
+    pregonero account connect NETWORK [--code CODE_OR_URL] [--pick ...] [--name NAME]
+    pregonero account list | account check NAME | account remove NAME
+    pregonero account app PROVIDER --client-id ID [--secret-stdin]
     pregonero post add --text TEXT [--link URL] [--media FILE [--alt TEXT]]...
                        --account NAME [--account NAME]... --at "YYYY-MM-DD HH:MM"
                        [--tz ZONE] [--dst first|second] [--draft]
@@ -52,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     acc_sub.add_parser("list", help=_("list connected accounts"))
     remove = acc_sub.add_parser("remove", help=_("disconnect an account"))
     remove.add_argument("name")
+    from app.commands.accounts import add_subparsers
+
+    add_subparsers(acc_sub)
 
     post = sub.add_parser("post", help=_("create posts"))
     post_sub = post.add_subparsers(dest="post_command", required=True)
@@ -122,15 +127,17 @@ def _context() -> Any:
 
 def cmd_account(args: argparse.Namespace) -> int:
     """``pregonero account ...``"""
+    from app.commands import accounts as account_commands
+
     ctx = _context()
     if args.account_command == "list":
-        for acc in ctx.accounts.list():
-            status = ""
-            if acc.status != "ok":
-                label = _("needs reconnect")
-                status = f"  [{label}: {acc.status_reason}]"
-            print(f"{acc.name}\t{acc.network}\t{acc.remote_id}\t{acc.display_name}{status}")
-        return 0
+        return account_commands.cmd_list(ctx)
+    if args.account_command == "connect":
+        return account_commands.cmd_connect(ctx, args)
+    if args.account_command == "check":
+        return account_commands.cmd_check(ctx, args.name)
+    if args.account_command == "app":
+        return account_commands.cmd_app(ctx, args)
     if args.account_command == "remove":
         ctx.accounts.remove(ctx.accounts.by_name(args.name))
         print(_("Account {name} disconnected.").format(name=args.name))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from app import paths
+from app import netconfig, paths
+from app.auth.apps import EXPIRY_WARNING_DAYS, DeveloperApps
 from app.clock import Clock, SystemClock
 from app.events import ListenerHub
+from app.inbox.service import InboxService
 from app.networks.registry import create_client
 from app.secrets import CredentialStore
 from app.services.accounts import AccountService, ClientFactory
@@ -17,7 +19,15 @@ from app.services.posts import PostService
 from app.services.publishing import PublishingService
 from app.services.reschedule import RescheduleService
 from app.settings import Settings
+from app.storage.inbox import InboxStore
 from app.storage.repository import Store
+
+
+def _int(text: str, default: int) -> int:
+    try:
+        return max(0, int(text))
+    except ValueError:
+        return default
 
 
 class AppContext:
@@ -42,8 +52,16 @@ class AppContext:
         self.listeners = ListenerHub()
         self.credentials = credentials or CredentialStore()
         self._schedule_hooks: list[Callable[[], None]] = []
+        netconfig.configure(netconfig.from_settings(self.store.get_setting))
+        self.apps = DeveloperApps(self.store, self.credentials)
         self.accounts = AccountService(
-            self.store, self.credentials, self.clock, self.listeners, client_factory
+            self.store,
+            self.credentials,
+            self.clock,
+            self.listeners,
+            client_factory,
+            apps=self.apps,
+            warning_days=lambda: _int(self.settings.get(EXPIRY_WARNING_DAYS), 7),
         )
         self.posts = PostService(
             self.store, self.clock, self.listeners, on_schedule_changed=self.schedule_changed
@@ -66,6 +84,9 @@ class AppContext:
             on_schedule_changed=self.schedule_changed,
         )
         self.campaigns = CampaignService(self.store, self.clock, self.listeners, self.reschedule)
+        self.inbox = InboxService(
+            InboxStore(self.store), self.accounts, self.clock, self.listeners, self.settings
+        )
 
     def on_schedule_changed(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` whenever what is due when may have changed."""

@@ -11,6 +11,9 @@ _SECRET_PARAM = re.compile(
     r"(?i)((?:access_token|input_token|fb_exchange_token|client_secret|refresh_token|password)"
     r"(?:=|%3D|[\"']?\s*:\s*[\"']?))[^&\s\"',;}]+"
 )
+# An OAuth authorization code in a query string or form (``?code=``/``&code=``) and the
+# PKCE verifier; a bare ``code=`` (e.g. "error code=190" in our own logs) is left alone.
+_OAUTH_CODE = re.compile(r"(?i)((?:[?&]code|code_verifier)(?:=|%3D))[^&\s\"',;}]+")
 _AUTH_HEADER = re.compile(
     r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(?:(?:bearer|oauth|basic)\s+)?[^\s\"',}]+"
 )
@@ -28,6 +31,7 @@ def redact(text: str, secrets: Sequence[str] = ()) -> str:
         if secret:
             text = text.replace(secret, _MASK)
     text = _SECRET_PARAM.sub(lambda m: m.group(1) + _MASK, text)
+    text = _OAUTH_CODE.sub(lambda m: m.group(1) + _MASK, text)
     text = _AUTH_HEADER.sub(lambda m: m.group(1) + _MASK, text)
     return _AUTH_SCHEME.sub(lambda m: m.group(1) + " " + _MASK, text)
 

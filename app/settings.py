@@ -63,6 +63,24 @@ HOLIDAY_SUBDIVISION = Option(
     "national holidays only.",
 )
 
+INBOX_COLLECT_MINUTES = Option(
+    "inbox_collect_minutes",
+    "10",
+    "Minutes between two collections of new comments in the background (at least 1).",
+)
+INBOX_RETENTION_DAYS = Option(
+    "inbox_retention_days",
+    "90",
+    "Days after a comment was answered or handled before its personal data are purged.",
+)
+INBOX_LINK = Option("inbox_link", "", "The link the {link} field of saved replies stands for.")
+INBOX_SUMMARY_HOUR = Option(
+    "inbox_summary_hour", "9", "Local hour (0-23) of the daily summary of open comments."
+)
+INBOX_SUMMARY_SENT = Option(
+    "inbox_summary_sent", "", "Local date (YYYY-MM-DD) the last daily inbox summary was shown."
+)
+
 
 class Settings:
     """Typed access to the options stored in ``store``."""
@@ -115,3 +133,10 @@ class Settings:
     def holiday_calendar(self) -> HolidayCalendar:
         """Public holidays of the configured country and region (see HOLIDAY_COUNTRY)."""
         return HolidayCalendar(self.get(HOLIDAY_COUNTRY), self.get(HOLIDAY_SUBDIVISION))
+
+    def int_option(self, option: Option, minimum: int = 0) -> int:
+        """An integer option (its default when unreadable), at least ``minimum``."""
+        try:
+            return max(minimum, int(self.get(option)))
+        except ValueError:
+            return max(minimum, int(option.default))

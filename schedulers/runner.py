@@ -28,6 +28,7 @@ from app.backup import latest_backup_time, make_backup
 from app.context import AppContext
 from app.errors import StorageError
 from app.models import DeliveryState
+from schedulers.inbox_jobs import InboxJobs
 from schedulers.lock import PublisherLock
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ class Runner:
         self._data_version = -1
         self.started = False
         ctx.on_schedule_changed(self.schedule_changed)
+        # Comments inbox (issue 10): its own scheduler and thread, never delays publishing.
+        self.inbox_jobs = InboxJobs(ctx, is_active=lambda: self.is_publisher)
 
     @property
     def grace_seconds(self) -> float:
@@ -98,6 +101,7 @@ class Runner:
             next_run_time=datetime.now(UTC),
             replace_existing=True,
         )
+        self.inbox_jobs.start()  # comments inbox (issue 10)
 
     def stop(self, wait: bool = True, *, keep_lock: bool = False) -> None:
         """Stop publishing (in-flight publishes finish first when ``wait``) and free the lock.
@@ -105,6 +109,7 @@ class Runner:
         ``keep_lock``: go on holding the publisher lock, so that no other process starts
         publishing (e.g. while a backup is restored); :meth:`start` can be called again.
         """
+        self.inbox_jobs.stop(wait)  # comments inbox (issue 10)
         if self.started:
             # Never shutdown(wait=True): APScheduler 3 holds its job-store lock while it
             # waits for running jobs, and a running job that re-arms the wake-up job

@@ -1,15 +1,18 @@
-"""Connected accounts: list, connect a Facebook Page, reconnect, remove.
+"""Connected accounts: list with health, sign in through the browser, reconnect, check,
+remove; and the manual path (paste a Facebook Page access token).
 
-Checking a token with Facebook is a network call: it runs in the background
-(:mod:`ui.tasks`) so the window stays responsive. The access token is never logged,
-never shown again and not kept by the dialog once it has been handed to the core.
+Network calls (checking a token, a sign-in, a health check, loading pictures) run in
+the background (:mod:`ui.tasks`) so the window stays responsive. No token is ever
+logged or shown; the dialog does not keep one once it has been handed to the core.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QTreeWidget,
@@ -32,9 +36,11 @@ from app.context import AppContext
 from app.errors import AppError
 from app.i18n import _
 from app.models import Account
+from app.services.accounts import AccountHealth
 from ui import dialogs, style, tasks
 from ui.bridge import Bridge
 from ui.queue_model import network_label
+from ui.signin_dialog import SignInDialog, initials_icon, load_picture, provider_title
 
 log = logging.getLogger(__name__)
 
@@ -213,8 +219,40 @@ class ConnectPageDialog(QDialog):
             super().closeEvent(event)
 
 
+SIGNIN_ORDER = ("meta", "x", "linkedin", "google")
+WARNING_COLOUR = "#b45309"  # amber: works now, needs attention soon
+
+
+def _date(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "–"
+
+
+def status_text(health: AccountHealth) -> tuple[str, str]:
+    """(text, colour) of an account's status column."""
+    account = health.account
+    if health.state == "needs_reconnect":
+        why = account.status_reason or (health.warnings[0] if health.warnings else "")
+        return (
+            _("Needs reconnect: {why}").format(why=why or _("no reason given")),
+            style.ERROR_COLOUR,
+        )
+    if health.state == "expiring":
+        when = health.expires_at.astimezone().strftime("%Y-%m-%d") if health.expires_at else ""
+        return _("Reconnect before {date}").format(date=when), WARNING_COLOUR
+    if health.missing:
+        return (
+            _("Connected; permissions missing: {scopes}").format(
+                scopes=", ".join(sorted(health.missing))
+            ),
+            WARNING_COLOUR,
+        )
+    return _("Connected"), style.OK_COLOUR
+
+
 class AccountsDialog(QDialog):
-    """The list of connected accounts and the actions on them."""
+    """The list of connected accounts, their health and the actions on them."""
+
+    COLUMNS = 6
 
     def __init__(
         self, ctx: AppContext, bridge: Bridge | None = None, parent: QWidget | None = None
@@ -223,9 +261,10 @@ class AccountsDialog(QDialog):
         self.ctx = ctx
         self.bridge = bridge
         self.connect_dialog: ConnectPageDialog | None = None
+        self.signin_dialog: SignInDialog | None = None
         self.setWindowTitle(_("Accounts"))
         self.setWindowIcon(style.app_icon())
-        self.resize(720, 360)
+        self.resize(980, 420)
         layout = QVBoxLayout(self)
 
         intro = QLabel(
@@ -238,83 +277,145 @@ class AccountsDialog(QDialog):
         layout.addWidget(intro)
 
         self.tree = QTreeWidget()
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels([_("Name"), _("Page"), _("Network"), _("Status")])
+        self.tree.setColumnCount(self.COLUMNS)
+        self.tree.setHeaderLabels(
+            [
+                _("Name"),
+                _("Account"),
+                _("Network"),
+                _("Status"),
+                _("Connection ends"),
+                _("Last good call"),
+            ]
+        )
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setIconSize(QSize(24, 24))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.tree.setColumnWidth(0, 140)
-        self.tree.setColumnWidth(1, 220)
+        self.tree.setColumnWidth(0, 170)
+        self.tree.setColumnWidth(1, 170)
         self.tree.setColumnWidth(2, 90)
+        self.tree.setColumnWidth(4, 125)
+        self.tree.setColumnWidth(5, 125)
+        self.tree.header().setStretchLastSection(False)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_a: self.reconnect_selected())
         layout.addWidget(self.tree, 1)
 
         self.empty_label = QLabel(
-            _("No account yet. Click “Add Facebook Page…” to connect the Page you publish to.")
+            _(
+                "No account yet. Click “Add account” and sign in to Facebook, Instagram, X, "
+                "LinkedIn or YouTube. First set up your developer apps in Settings → "
+                "Developer apps."
+            )
         )
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet(f"color: {style.MUTED_COLOUR}")
         layout.addWidget(self.empty_label)
 
+        self.detail_label = QLabel()
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setStyleSheet(f"color: {style.MUTED_COLOUR}")
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.detail_label)
+
         row = QHBoxLayout()
-        self.add_button = QPushButton(_("Add Facebook Page…"))
-        self.add_button.clicked.connect(self.add_page)
+        self.add_button = QPushButton(_("Add account"))
+        self.add_menu = QMenu(self.add_button)
+        self.signin_actions = {}
+        for provider in SIGNIN_ORDER:
+            action = self.add_menu.addAction(
+                _("Sign in with {network}…").format(network=provider_title(provider))
+            )
+            action.triggered.connect(lambda _c=False, p=provider: self.sign_in(p))
+            self.signin_actions[provider] = action
+        self.add_menu.addSeparator()
+        self.manual_action = self.add_menu.addAction(_("Facebook Page with an access token…"))
+        self.manual_action.triggered.connect(lambda: self.add_page())
+        self.add_button.setMenu(self.add_menu)
         self.reconnect_button = QPushButton(_("Reconnect…"))
         self.reconnect_button.clicked.connect(self.reconnect_selected)
+        self.check_button = QPushButton(_("Check"))
+        self.check_button.setToolTip(_("Ask the network whether the connection works"))
+        self.check_button.clicked.connect(self.check_selected)
         self.remove_button = QPushButton(_("Remove"))
         self.remove_button.clicked.connect(self.remove_selected)
         close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
-        for button in (self.add_button, self.reconnect_button, self.remove_button):
+        for button in (
+            self.add_button,
+            self.reconnect_button,
+            self.check_button,
+            self.remove_button,
+        ):
             button.setAutoDefault(False)
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(close)
         layout.addLayout(row)
+        self._pictures: dict[str, Any] = {}
         self.reload()
 
     # -- list ----------------------------------------------------------------------
     def reload(self) -> None:
-        """Read the accounts again."""
+        """Read the accounts again (marking expired connections first)."""
         selected = self.selected_account()
         self.tree.clear()
         try:
+            self.ctx.accounts.mark_expired()
             accounts = self.ctx.accounts.list()
+            healths = {a.id: self.ctx.accounts.health(a) for a in accounts}
         except AppError as exc:
             dialogs.show_error(self, _("Accounts"), dialogs.describe_error(exc))
-            accounts = []
+            accounts, healths = [], {}
         for account in accounts:
-            ok = account.status == "ok"
-            status = (
-                _("Connected")
-                if ok
-                else _("Needs reconnect: {why}").format(
-                    why=account.status_reason or _("no reason given")
-                )
-            )
+            health = healths[account.id]
+            status, colour = status_text(health)
+            ends = _date(health.expires_at)
+            if health.renews_itself and health.expires_at is None:
+                ends = _("renews itself")
             item = QTreeWidgetItem(
                 [
                     account.name,
                     account.display_name or account.remote_id,
                     network_label(account.network),
                     status,
+                    ends,
+                    _date(health.last_ok_at),
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, account.id)
-            item.setToolTip(1, _("Page ID {id}").format(id=account.remote_id))
-            item.setToolTip(3, status)
-            item.setForeground(3, QBrush(QColor(style.OK_COLOUR if ok else style.ERROR_COLOUR)))
+            item.setIcon(
+                0, self._pictures.get(account.picture_url) or initials_icon(account.name, 24)
+            )
+            item.setToolTip(1, _("Account ID {id}").format(id=account.remote_id))
+            item.setToolTip(3, "\n".join((status, *health.warnings[1:])))
+            item.setForeground(3, QBrush(QColor(colour)))
             self.tree.addTopLevelItem(item)
             if selected is not None and selected.id == account.id:
                 item.setSelected(True)
+            if account.picture_url and account.picture_url not in self._pictures:
+                self._pictures[account.picture_url] = None
+                load_picture(
+                    account.picture_url,
+                    lambda icon, url=account.picture_url: self._picture_loaded(url, icon),
+                )
         self._accounts = {a.id: a for a in accounts}
+        self._healths = healths
         self.empty_label.setVisible(not accounts)
         first = self.tree.topLevelItem(0)
         if first is not None and not self.tree.selectedItems():
             first.setSelected(True)
         self._update_buttons()
+
+    def _picture_loaded(self, url: str, icon: Any) -> None:
+        self._pictures[url] = icon
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            account = self._accounts.get(item.data(0, Qt.ItemDataRole.UserRole))
+            if account is not None and account.picture_url == url:
+                item.setIcon(0, icon)
 
     def selected_account(self) -> Account | None:
         """The selected account, as last loaded."""
@@ -325,8 +426,23 @@ class AccountsDialog(QDialog):
 
     def _update_buttons(self) -> None:
         account = self.selected_account()
-        self.reconnect_button.setEnabled(account is not None)
-        self.remove_button.setEnabled(account is not None)
+        for button in (self.reconnect_button, self.check_button, self.remove_button):
+            button.setEnabled(account is not None)
+        self.detail_label.setText(self._details(account) if account else "")
+
+    def _details(self, account: Account) -> str:
+        health = self._healths.get(account.id)
+        if health is None:
+            return ""
+        granted = ", ".join(sorted(health.granted)) or _("unknown")
+        parts = [_("Permissions granted: {scopes}").format(scopes=granted)]
+        if health.needed:
+            parts.append(
+                _("Permissions needed: {scopes}").format(scopes=", ".join(sorted(health.needed)))
+            )
+        if health.renews_itself:
+            parts.append(_("Pregonero renews this connection by itself."))
+        return "  ·  ".join(parts)
 
     def _changed(self) -> None:
         self.reload()
@@ -338,10 +454,50 @@ class AccountsDialog(QDialog):
         """Open the "Add a Facebook Page" form (non-blocking); returns it."""
         return self._open_connect(None)
 
-    def reconnect_selected(self) -> ConnectPageDialog | None:
-        """Open the form to paste a new token for the selected account."""
+    def sign_in(self, provider: str, reconnect: Account | None = None) -> SignInDialog:
+        """Open the browser sign-in with ``provider`` (non-blocking); returns the dialog."""
+        dialog = SignInDialog(self.ctx, provider, reconnect, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.connected.connect(lambda _a: self._changed())
+        self.signin_dialog = dialog
+        dialog.destroyed.connect(lambda *_a: setattr(self, "signin_dialog", None))
+        dialog.open()
+        dialog.start()
+        return dialog
+
+    def reconnect_selected(self) -> ConnectPageDialog | SignInDialog | None:
+        """Reconnect the selected account: the browser sign-in it came from, or the
+        token form for a Page connected with a pasted token."""
         account = self.selected_account()
-        return self._open_connect(account) if account else None
+        if account is None:
+            return None
+        provider = account.options.get("provider")
+        if provider:
+            return self.sign_in(str(provider), account)
+        return self._open_connect(account)
+
+    def check_selected(self) -> None:
+        """Check the selected account with its network (in the background)."""
+        account = self.selected_account()
+        if account is None:
+            return
+        self.check_button.setEnabled(False)
+        self.detail_label.setText(_("Checking {name}…").format(name=account.name))
+
+        def done(health: AccountHealth) -> None:
+            self._changed()
+            text, _colour = status_text(health)
+            self.detail_label.setText(
+                "\n".join(
+                    (f"{account.name}: {text}", *health.warnings[1:], self.detail_label.text())
+                )
+            )
+
+        def failed(exc: BaseException) -> None:
+            self._update_buttons()
+            dialogs.show_error(self, _("Check"), dialogs.describe_error(exc))
+
+        tasks.run_in_background(lambda: self.ctx.accounts.check(account), done, failed)
 
     def _open_connect(self, account: Account | None) -> ConnectPageDialog:
         dialog = ConnectPageDialog(self.ctx, account, parent=self)
@@ -361,8 +517,8 @@ class AccountsDialog(QDialog):
             self,
             _("Remove account"),
             _(
-                "Remove {name}? Pregonero forgets its access token; published posts and their "
-                "record are kept."
+                "Remove {name}? Pregonero deletes its access tokens from the keyring; "
+                "published posts and their record are kept."
             ).format(name=account.name),
             _("Remove"),
         ):

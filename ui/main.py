@@ -200,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
             window.close()
             return 0
         background = Background(ctx, bridge, window, instance)
+        from ui.account_warnings import watch_accounts
+
+        watch_accounts(ctx, background.notifier, window)  # connections ending soon (issue 3)
         if not (args.minimized and background.tray is not None):
             window.show()
         return int(app.exec())

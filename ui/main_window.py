@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
         self._on_selection()
 
     def _update_empty_state(self, posts: list[Post], accounts: list[Account]) -> None:
-        if posts:
+        if posts or self.inbox.open_count:  # open comments (issue 10) show the tabs too
             self.stack.setCurrentIndex(1)
             return
         self.stack.setCurrentIndex(0)
@@ -838,6 +838,9 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.calendar, _("Calendar"))
         self.tabs.addTab(queue, _("Queue"))
+        from ui.inbox.view import install_inbox_tab  # comments inbox (issue 10)
+
+        self.inbox = install_inbox_tab(self, self.tabs)
         stack = self.calendar.undo_stack
         self.undo_action = stack.createUndoAction(self, _("Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -862,6 +865,11 @@ class MainWindow(QMainWindow):
         menus = [a for a in self.menuBar().actions() if a.menu() is not None]
         self.menuBar().insertMenu(menus[1] if len(menus) > 1 else None, edit_menu)
         return self.tabs
+
+    def open_inbox(self) -> None:
+        """Show the Inbox tab (tray, daily summary notification)."""
+        self.stack.setCurrentIndex(1)
+        self.tabs.setCurrentWidget(self.inbox)
 
     def open_from_calendar(self, post_id: int) -> Any:
         """A chip was clicked: select the post in the queue and open it (a published one

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.context import AppContext
@@ -118,6 +118,9 @@ class NotificationBanner(QFrame):
 class Notifier(QObject):
     """Turns the bridge's failure news into notifications (tray if given, else a banner)."""
 
+    #: The inbox's daily summary, emitted from the inbox scheduler's thread (issue 10).
+    inboxSummary = Signal(str)  # noqa: N815 - Qt naming
+
     def __init__(
         self,
         ctx: AppContext,
@@ -145,6 +148,19 @@ class Notifier(QObject):
         message_clicked = getattr(getattr(tray, "icon", None), "messageClicked", None)
         if message_clicked is not None:
             message_clicked.connect(self.show_target)
+        # Comments inbox (issue 10): the daily summary of what is still open.
+        self.inboxSummary.connect(self.on_inbox_summary)
+        ctx.inbox.on_summary(self.inboxSummary.emit)
+
+    def on_inbox_summary(self, text: str) -> None:
+        """Show the daily summary of open comments; "Show" opens the Inbox tab."""
+        title = _("Comments waiting for an answer")
+        self._target = Event("inbox", text)
+        self.shown.append((title, text))
+        if self.tray is not None:
+            self.tray.show_message(title, text, warning=False)
+        else:
+            self.banner.show_notice(title, text)
 
     # -- collecting ------------------------------------------------------------------------
     def on_delivery_changed(self, delivery_id: int, post_id: int, state: str) -> None:
@@ -237,6 +253,8 @@ class Notifier(QObject):
         window: Any = self.window
         if target.kind == "reconnect" and callable(getattr(window, "open_accounts", None)):
             window.open_accounts()
+        elif target.kind == "inbox" and callable(getattr(window, "open_inbox", None)):
+            window.open_inbox()
         elif target.post_id is not None and callable(getattr(window, "select_post", None)):
             if callable(getattr(window, "reload", None)):
                 window.reload()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +52,7 @@ from app.settings import (
 from app.timeutil import system_zone_name
 from ui import dialogs, maintenance, style
 from ui.composer import zone_names
+from ui.connection_settings import DeveloperAppsTab, NetworkTab
 from ui.tray import tray_available
 
 log = logging.getLogger(__name__)
@@ -128,9 +130,18 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         # Word-wrapped hints in a form report too small a height: the dialog grows as needed.
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
-        layout.addWidget(self._publishing_group())
-        layout.addWidget(self._window_group())
-        layout.addWidget(self._backup_group())
+        self.tabs = QTabWidget()
+        general = QWidget()
+        general_box = QVBoxLayout(general)
+        general_box.addWidget(self._publishing_group())
+        general_box.addWidget(self._window_group())
+        general_box.addWidget(self._backup_group())
+        self.tabs.addTab(general, _("General"))
+        self.apps_tab = DeveloperAppsTab(ctx)
+        self.tabs.addTab(self.apps_tab, _("Developer apps"))
+        self.network_tab = NetworkTab(ctx)
+        self.tabs.addTab(self.network_tab, _("Network"))
+        layout.addWidget(self.tabs)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -291,6 +302,8 @@ class SettingsDialog(QDialog):
         settings.set(COOLING_OFF_MINUTES, str(self.cooling_spin.value()))
         settings.set(HOLIDAY_COUNTRY, self.holiday_country.text().strip().upper())
         settings.set(HOLIDAY_SUBDIVISION, self.holiday_region.text().strip().upper())
+        self.network_tab.save()
+        self.apps_tab.save()
         wanted = self.autostart_box.isChecked()
         if self.autostart.supported and wanted != self.autostart.is_enabled():
             try:
@@ -314,6 +327,12 @@ class SettingsDialog(QDialog):
             return
         if ok:
             super().accept()
+
+    def show_developer_apps(self, provider: str = "") -> None:
+        """Bring the Developer apps tab to the front (at ``provider``'s page)."""
+        self.tabs.setCurrentWidget(self.apps_tab)
+        if provider:
+            self.apps_tab.select(provider)
 
     # -- actions ---------------------------------------------------------------------------
     def _say(self, text: str, error: bool = False) -> None:

@@ -109,6 +109,9 @@ class Tray(QObject):
         self.next_action.setEnabled(False)
         self.problems_action = QAction(self)
         self.problems_action.triggered.connect(self.show_window)
+        self.inbox_line = ""  # comments inbox (issue 10): "N open comments, the oldest from …"
+        self.inbox_action = QAction(self)
+        self.inbox_action.triggered.connect(self.show_inbox)
         self.open_action = QAction(_("Open Pregonero"), self)
         self.open_action.triggered.connect(self.show_window)
         self.quit_action = QAction(_("Quit Pregonero"), self)
@@ -116,6 +119,7 @@ class Tray(QObject):
         self.quit_action.triggered.connect(self.quit)
         self.menu.addAction(self.next_action)
         self.menu.addAction(self.problems_action)
+        self.menu.addAction(self.inbox_action)
         self.menu.addSeparator()
         self.menu.addAction(self.open_action)
         self.menu.addSeparator()
@@ -150,11 +154,19 @@ class Tray(QObject):
         self.next_action.setText(self.summary.next_line())
         self.problems_action.setText(self.summary.problems_line())
         self.problems_action.setEnabled(self.summary.problems > 0)
+        try:
+            open_count, _oldest = self.ctx.inbox.open_summary()
+            self.inbox_line = self.ctx.inbox.summary() if open_count else ""
+        except AppError as exc:
+            log.warning("tray inbox line not refreshed: %s", exc)
+        self.inbox_action.setText(self.inbox_line)
+        self.inbox_action.setVisible(bool(self.inbox_line))
         self.icon.setToolTip(self.tooltip())
 
     def tooltip(self) -> str:
         """``Pregonero`` and the two lines of the summary."""
-        return "\n".join(["Pregonero", self.summary.next_line(), self.summary.problems_line()])
+        lines = ["Pregonero", self.summary.next_line(), self.summary.problems_line()]
+        return "\n".join([*lines, self.inbox_line] if self.inbox_line else lines)
 
     def show_message(self, title: str, text: str, warning: bool = True) -> None:
         """A desktop notification from the tray icon (never blocks)."""
@@ -172,6 +184,13 @@ class Tray(QObject):
         reload = getattr(self.window, "reload", None)
         if callable(reload):
             reload()
+
+    def show_inbox(self) -> None:
+        """Bring the window forward at the Inbox tab."""
+        self.show_window()
+        open_inbox = getattr(self.window, "open_inbox", None)
+        if callable(open_inbox):
+            open_inbox()
 
     def quit(self) -> None:
         """Really quit: close the window (saving open edits) and end the event loop."""

@@ -93,8 +93,16 @@ class VideoRules:
 
 
 VIDEO_RULES: dict[str, VideoRules] = {
-    # Facebook: the Graph API takes videos, but Pregonero's client does not upload them yet.
-    "facebook": VideoRules("Facebook", supported=False),
+    # Facebook Page video (resumable upload): up to 10 GB and 4 hours, proportion 9:16 ...
+    # 16:9 (developers.facebook.com/docs/graph-api/video-uploads). Reel limits (3-90 s,
+    # 9:16) depend on the post's kind: FacebookPages.validate checks them.
+    "facebook": VideoRules(
+        "Facebook",
+        max_seconds=4 * 3600,
+        max_bytes=10 * 1024 * 1024 * 1024,
+        min_aspect=9 / 16,
+        max_aspect=16 / 9,
+    ),
     # Instagram reels: MP4/MOV, H.264/HEVC, 3 s - 15 min, <= 300 MB (1 GB in some
     # sources: UNVERIFIED), <= 1920 px wide, 9:16 recommended (not required).
     "instagram": VideoRules(

@@ -11,4 +11,6 @@ COMMAND_MODULES: list[str] = [
     "app.checks.command",
     "app.commands.transfer",
     "app.commands.reschedule",
+    "app.commands.xcost",
+    "app.commands.inbox",
 ]

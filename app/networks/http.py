@@ -48,6 +48,7 @@ from app.errors import (
     UnknownOutcome,
 )
 from app.i18n import _
+from app.netconfig import apply_to_session as apply_network_config
 from app.redact import RedactingFilter, redact
 
 log = logging.getLogger(__name__)
@@ -299,7 +300,10 @@ class HttpClient:
         self.classify = classify
         self.label = label or _("the network")
         self._secrets = tuple(s for s in secrets if s)
-        self.session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            apply_network_config(session)  # proxy + OS certificate store (app/netconfig.py)
+        self.session = session
         self.session.headers.setdefault("User-Agent", USER_AGENT)
         if verify is not None:
             self.session.verify = verify

@@ -204,6 +204,7 @@ class PublishingService:
         except Exception as exc:  # noqa: BLE001 - every failure becomes a state
             return self._failed_attempt(delivery, account.id, exc)
         self._published(delivery, result, "published")
+        self.accounts.note_ok(account.id)  # health: last successful call (issue 3)
         return S.PUBLISHED
 
     def _recheck(self, delivery: Delivery, post: Post) -> DeliveryState | None:

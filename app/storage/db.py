@@ -154,6 +154,77 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE media ADD COLUMN network TEXT NOT NULL DEFAULT '';
     """,
+    # 6 (issue 10): the comments inbox. Comments and replies collected from every
+    # account (UNIQUE per account, so a re-walked page never duplicates); per-post
+    # collection cursors; the reply written before ('sending') and after ('sent') the
+    # network call; an append-only log of every action; saved replies per language.
+    """
+    CREATE TABLE comment_posts (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        post_remote_id TEXT NOT NULL,
+        delivery_id INTEGER REFERENCES deliveries(id),
+        cursor TEXT,
+        tail_cursor TEXT,
+        complete INTEGER NOT NULL DEFAULT 0,
+        first_seen_at TEXT NOT NULL,
+        last_fetched_at TEXT,
+        UNIQUE (account_id, post_remote_id)
+    );
+    CREATE TABLE comments (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        network TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        post_remote_id TEXT NOT NULL,
+        delivery_id INTEGER REFERENCES deliveries(id),
+        parent_remote_id TEXT,
+        author_name TEXT NOT NULL DEFAULT '',
+        author_id TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL DEFAULT '',
+        permalink TEXT NOT NULL DEFAULT '',
+        is_own INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        collected_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open',
+        reason TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        handled_at TEXT,
+        handled_by TEXT NOT NULL DEFAULT '',
+        reply_text TEXT NOT NULL DEFAULT '',
+        reply_remote_id TEXT,
+        reply_state TEXT NOT NULL DEFAULT '',
+        reply_started_at TEXT,
+        reply_error TEXT NOT NULL DEFAULT '',
+        hidden INTEGER NOT NULL DEFAULT 0,
+        exported_at TEXT,
+        purged_at TEXT,
+        UNIQUE (account_id, remote_id)
+    );
+    CREATE INDEX comments_open ON comments(state, created_at);
+    CREATE INDEX comments_post ON comments(account_id, post_remote_id);
+    CREATE TABLE comment_events (
+        id INTEGER PRIMARY KEY,
+        comment_id INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX comment_events_comment ON comment_events(comment_id, id);
+    CREATE TRIGGER comment_events_no_update BEFORE UPDATE ON comment_events
+        BEGIN SELECT RAISE(ABORT, 'comment_events is append-only'); END;
+    CREATE TRIGGER comment_events_no_delete BEFORE DELETE ON comment_events
+        BEGIN SELECT RAISE(ABORT, 'comment_events is append-only'); END;
+    CREATE TABLE saved_replies (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        language TEXT NOT NULL,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (name, language)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -240,16 +240,94 @@ class Store:
         display_name: str,
         keyring_user: str,
         now: datetime,
+        kind: str = "",
+        picture_url: str = "",
+        token_expires_at: datetime | None = None,
+        scopes: Iterable[str] = (),
+        options: dict[str, Any] | None = None,
     ) -> Account:
-        """Insert an account. Raises sqlite3.IntegrityError on a duplicate name or page."""
+        """Insert an account. Raises sqlite3.IntegrityError on a duplicate name or page.
+
+        ``options`` is JSON-able and never holds a secret (keyring user names only).
+        """
         with self.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO accounts(network, name, remote_id, display_name, keyring_user, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (network, name, remote_id, display_name, keyring_user, to_iso(now)),
+                "created_at, kind, picture_url, token_expires_at, scopes, options) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    network,
+                    name,
+                    remote_id,
+                    display_name,
+                    keyring_user,
+                    to_iso(now),
+                    kind,
+                    picture_url,
+                    to_iso(token_expires_at) if token_expires_at else None,
+                    " ".join(sorted(scopes)),
+                    json.dumps(options or {}),
+                ),
             )
             account_id = cur.lastrowid
         return self.get_account(int(account_id or 0))
+
+    def update_account_connection(
+        self,
+        account_id: int,
+        *,
+        display_name: str,
+        kind: str,
+        picture_url: str,
+        token_expires_at: datetime | None,
+        scopes: Iterable[str],
+        options: dict[str, Any],
+    ) -> None:
+        """After a (re)connection: new details, status ``ok`` (the name is kept)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE accounts SET display_name = ?, kind = ?, picture_url = ?, "
+                "token_expires_at = ?, scopes = ?, options = ?, status = 'ok', "
+                "status_reason = '' WHERE id = ?",
+                (
+                    display_name,
+                    kind,
+                    picture_url,
+                    to_iso(token_expires_at) if token_expires_at else None,
+                    " ".join(sorted(scopes)),
+                    json.dumps(options),
+                    account_id,
+                ),
+            )
+
+    def set_account_token_expiry(
+        self, account_id: int, expires_at: datetime | None, scopes: Iterable[str] | None = None
+    ) -> None:
+        """After a token refresh: when the new access token expires (and its scopes)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE accounts SET token_expires_at = ? WHERE id = ?",
+                (to_iso(expires_at) if expires_at else None, account_id),
+            )
+            if scopes is not None:
+                conn.execute(
+                    "UPDATE accounts SET scopes = ? WHERE id = ?",
+                    (" ".join(sorted(scopes)), account_id),
+                )
+
+    def set_account_options(self, account_id: int, options: dict[str, Any]) -> None:
+        """Replace the account's ``options`` JSON (never a secret in it)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE accounts SET options = ? WHERE id = ?", (json.dumps(options), account_id)
+            )
+
+    def set_account_last_ok(self, account_id: int, at: datetime) -> None:
+        """Record the last successful call to the network for the account (aware UTC)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE accounts SET last_ok_at = ? WHERE id = ?", (to_iso(at), account_id)
+            )
 
     def get_account(self, account_id: int) -> Account:
         """The account with ``account_id``. Raises KeyError if there is none."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from app.checks.limits import MEDIA_RULES, VIDEO_RULES, media_rules
+from app.checks.limits import MEDIA_RULES, VIDEO_RULES, VideoRules, media_rules
 from app.checks.media import check_media
 from app.checks.model import MediaItem
 from app.checks.video import VideoInfo, inspect_video
@@ -149,7 +149,14 @@ def test_sample_videos_pass_instagram_and_x(name: str) -> None:
     assert codes([MediaItem(MEDIA / name)], []) == []  # readable: nothing to say
 
 
-def test_video_for_facebook_is_a_clear_error() -> None:
+def test_sample_videos_pass_facebook() -> None:
+    """Pregonero's Facebook client uploads Page videos and reels (issue 4)."""
+    for name in ("reel-ultimo-dia-720x1280.mp4", "tutorial-inscripcion-1280x720.mp4"):
+        assert codes([MediaItem(MEDIA / name)], ["facebook"]) == []
+
+
+def test_unsupported_video_network_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(VIDEO_RULES, "facebook", VideoRules("Facebook", supported=False))
     [f] = check_media([MediaItem(MEDIA / "reel-ultimo-dia-720x1280.mp4")], ["facebook"])
     assert (f.code, f.severity, f.field, f.network) == (
         "media_video_unsupported",
@@ -178,7 +185,10 @@ VIDEO_CASES = [
     ((1201, (1280, 720), b"avc1", b"isom", 0), "x", ["media_video_too_long"]),
     ((8, (1280, 720), b"hvc1", b"isom", 0), "x", ["media_video_codec"]),
     ((8, (400, 1600), b"avc1", b"isom", 0), "x", ["media_aspect"]),  # 1:4
-    ((8, (720, 1280), b"avc1", b"isom", 0), "facebook", ["media_video_unsupported"]),
+    ((8, (720, 1280), b"avc1", b"isom", 0), "facebook", []),
+    ((4 * 3600, (1920, 1080), b"avc1", b"isom", 0), "facebook", []),  # 4 h exactly
+    ((4 * 3600 + 1, (1280, 720), b"avc1", b"isom", 0), "facebook", ["media_video_too_long"]),
+    ((8, (2000, 800), b"avc1", b"isom", 0), "facebook", ["media_aspect"]),  # 2.5:1
 ]
 
 

@@ -106,8 +106,7 @@ def test_the_samples_would_be_caught_if_wrong() -> None:
 
 @pytest.mark.parametrize("post", POSTS["posts"], ids=lambda p: p["id"])
 def test_sample_videos_pass_where_they_go(post: dict[str, Any]) -> None:
-    """The sample videos are within Instagram's and X's limits; for Facebook, which
-    Pregonero cannot send videos to yet, each gets that one clear error."""
+    """The sample videos are within Instagram's, X's and Facebook's limits."""
     videos = [
         MediaItem(SAMPLES / m["path"])
         for m in post.get("media", [])
@@ -116,6 +115,4 @@ def test_sample_videos_pass_where_they_go(post: dict[str, Any]) -> None:
     if not videos:
         return
     assert check_media(videos, ["instagram", "x"]) == []
-    found = check_media(videos, ["facebook"])
-    assert [(f.code, f.network) for f in found] == [("media_video_unsupported", "facebook")]
-    assert "Pregonero cannot publish videos to Facebook yet" in found[0].message
+    assert check_media(videos, ["facebook"]) == []

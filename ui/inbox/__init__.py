@@ -1,0 +1,1 @@
+"""The comments inbox (issue 10): the Inbox tab and its dialogs."""
