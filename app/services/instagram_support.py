@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from app.errors import CredentialsError
@@ -21,6 +20,7 @@ from app.models import Account
 from app.networks.base import Network, OutgoingPost
 from app.networks.instagram import Instagram
 from app.secrets import CredentialStore
+from app.services.accounts import SECRET_USERS
 from app.storage.repository import Store
 
 
@@ -57,23 +57,12 @@ def cleanup_hosted(client: Network, post: OutgoingPost) -> list[str]:
 def set_account_option(store: Store, account_id: int, key: str, value: Any) -> None:
     """Write ``options[key] = value`` of account ``account_id`` (``None`` removes the key),
     leaving the other keys as they are. Raises KeyError for an unknown account."""
-    with store.transaction() as conn:
-        row = conn.execute("SELECT options FROM accounts WHERE id = ?", (account_id,)).fetchone()
-        if row is None:
-            raise KeyError(account_id)
-        try:
-            options = json.loads(row[0]) if row[0] else {}
-        except ValueError:
-            options = {}
-        if not isinstance(options, dict):
-            options = {}
-        if value is None:
-            options.pop(key, None)
-        else:
-            options[key] = value
-        conn.execute(
-            "UPDATE accounts SET options = ? WHERE id = ?", (json.dumps(options), account_id)
-        )
+    options = dict(store.get_account(account_id).options)
+    if value is None:
+        options.pop(key, None)
+    else:
+        options[key] = value
+    store.set_account_options(account_id, options)
 
 
 def media_host_of(account: Account) -> MediaHostConfig | None:
@@ -105,3 +94,14 @@ def save_media_host(
     else:
         credentials.get(user)  # raises CredentialsError when there is none yet
     set_account_option(store, account.id, OPTIONS_KEY, config.to_options())
+
+
+def media_host_secret_users(account: Account) -> list[str]:
+    """Keyring users holding the account's media host secret (deleted with the account)."""
+    if account.network != Instagram.key:
+        return []
+    return [secret_user(account.network, account.remote_id)]
+
+
+if media_host_secret_users not in SECRET_USERS:
+    SECRET_USERS.append(media_host_secret_users)

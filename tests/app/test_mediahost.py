@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from tests.fakes.wordpress import FakeWordPress
 
 MEDIA = Path("/work/shared/samples/media")
 USER, PASSWORD = "comunicacion", "abcd EFGH ijkl MNOP qrst UVWX"
+NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -64,3 +66,22 @@ def test_config_lives_in_options_and_the_secret_in_the_keyring(wp: FakeWordPress
         config.validate()  # http:// is not accepted for a real site
     MediaHostConfig("wordpress", "https://empleo.example.es", USER).validate()
     assert "public web address" in explanation()
+
+
+def test_removing_the_account_deletes_the_media_host_secret(tmp_path: Path) -> None:
+    from app.clock import FixedClock
+    from app.context import AppContext
+    from app.services.instagram_support import save_media_host
+    from tests.support.stubnet import stub_factory
+
+    ctx = AppContext(tmp_path / "p.sqlite3", clock=FixedClock(NOW), client_factory=stub_factory)
+    try:
+        account = ctx.accounts.connect("instagram", name="IG", remote_id="1784", token="tok")
+        config = MediaHostConfig("wordpress", "https://empleo.example.es", USER)
+        save_media_host(ctx.store, ctx.credentials, account, config, PASSWORD)
+        assert ctx.credentials.get(secret_user("instagram", "1784")) == PASSWORD
+        ctx.accounts.remove(ctx.store.get_account(account.id))
+        with pytest.raises(CredentialsError):
+            ctx.credentials.get(secret_user("instagram", "1784"))
+    finally:
+        ctx.close()
