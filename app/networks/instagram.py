@@ -736,8 +736,8 @@ class Instagram(Network):
         if not wanted.strip() and len(matches) != 1:
             raise UnknownOutcome(
                 _(
-                    "Several stories appeared at that time; Pregonero cannot tell which one "
-                    "is this. Check the account before publishing again."
+                    "Several posts without a caption appeared at that time; Pregonero cannot "
+                    "tell which one is this. Check the account before publishing again."
                 )
             )
         item = matches[-1]
@@ -746,17 +746,19 @@ class Instagram(Network):
 
     def find_published(self, post: OutgoingPost, since: datetime) -> Published | None:
         """After a timeout: the container's ``status_code`` decides (PUBLISHED -> the media
-        among recent ones; anything else -> None, not published). Without a container,
-        nothing was created, so None."""
+        among recent ones; anything else -> None, not published). When ``progress`` holds
+        no container (e.g. it was not kept), the account's recent media since ``since``
+        are searched by caption (a captionless post or story matches only when it is the
+        only one; several -> UnknownOutcome)."""
         data = post.progress.data
         if data.get("media_id"):
             return Published(str(data["media_id"]), str(data.get("permalink") or ""))
         container = data.get("container")
-        if not container:
-            return None
-        code, _status = self.container_status(str(container))
-        if code != PUBLISHED:
-            return None
+        if container:
+            code, _status = self.container_status(str(container))
+            if code != PUBLISHED:
+                return None
+        # No container known (progress lost or not passed): look among recent media.
         found = self._find_recent(post, since)
         if found is not None:
             post.progress.data["media_id"] = found.remote_id

@@ -273,6 +273,20 @@ def test_media_not_ready_on_publish_is_temporary(fake: FakeInstagram, wp: FakeWo
     assert c.publish(p).remote_id == fake.media(IG)[0].id
 
 
+def test_find_published_without_progress_searches_recent_media(
+    fake: FakeInstagram, wp: FakeWordPress
+) -> None:
+    c = client(fake, wp)
+    p = post(image("plan-formacion-2027-1080x1080.jpg"), text="Plazo abierto")
+    published = c.publish(p)
+    lost = OutgoingPost("Plazo abierto", media=p.media, progress=Progress())
+    since = datetime(2027, 1, 17, 17, 59, tzinfo=UTC)
+    found = c.find_published(lost, since)
+    assert found is not None and found.remote_id == published.remote_id
+    other = OutgoingPost("Otro texto", media=p.media, progress=Progress())
+    assert c.find_published(other, since) is None
+
+
 def test_expired_container_is_replaced_not_published(
     fake: FakeInstagram, wp: FakeWordPress, clock: Clock
 ) -> None:
