@@ -12,8 +12,10 @@ from app.events import ListenerHub
 from app.inbox.service import InboxService
 from app.networks.registry import create_client
 from app.secrets import CredentialStore
-from app.services.accounts import AccountService, ClientFactory
+from app.services import youtube_support
+from app.services.accounts import HEALTH_NOTES, AccountService, ClientFactory
 from app.services.campaigns import CampaignService
+from app.services.handoff import HandOffService
 from app.services.pause import PauseService
 from app.services.posts import PostService
 from app.services.publishing import PublishingService
@@ -84,6 +86,17 @@ class AppContext:
             on_schedule_changed=self.schedule_changed,
         )
         self.campaigns = CampaignService(self.store, self.clock, self.listeners, self.reschedule)
+        # Native hand-off (issue 4): networks holding scheduled posts follow every change.
+        self.handoffs = HandOffService(self.publishing)
+        self.handoffs.on_schedule_changed = self.schedule_changed
+        self.publishing.handoffs = self.handoffs
+        self.posts.handoffs = self.handoffs
+        self.pause.handoffs = self.handoffs
+        self.reschedule.hand_off = self.handoffs
+        # YouTube: the day's quota use kept per account and shown in its health.
+        self.publishing.client_setup.append(youtube_support.quota_setup(self.store))
+        if youtube_support.health_notes not in HEALTH_NOTES:
+            HEALTH_NOTES.append(youtube_support.health_notes)
         self.inbox = InboxService(
             InboxStore(self.store), self.accounts, self.clock, self.listeners, self.settings
         )

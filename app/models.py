@@ -63,23 +63,33 @@ TRANSITIONS: dict[DeliveryState, frozenset[DeliveryState]] = {
             S.PAUSED,
             S.SCHEDULED,
             S.HANDED_OFF,
+            S.FAILED,  # refused while preparing ahead: the user sees it before its time
         }
     ),
     S.PUBLISHING: frozenset(
-        {S.PUBLISHED, S.FAILED, S.UNCONFIRMED, S.SCHEDULED, S.BLOCKED, S.MISSED}
+        {S.PUBLISHED, S.FAILED, S.UNCONFIRMED, S.SCHEDULED, S.BLOCKED, S.MISSED, S.HANDED_OFF}
     ),
-    S.UNCONFIRMED: frozenset({S.PUBLISHED, S.SCHEDULED, S.FAILED, S.UNCONFIRMED, S.MISSED}),
+    S.UNCONFIRMED: frozenset(
+        {S.PUBLISHED, S.SCHEDULED, S.FAILED, S.UNCONFIRMED, S.MISSED, S.HANDED_OFF}
+    ),
     S.MISSED: frozenset({S.SCHEDULED, S.CANCELLED, S.DRAFT}),
     S.BLOCKED: frozenset({S.SCHEDULED, S.CANCELLED, S.DRAFT, S.MISSED}),
     S.FAILED: frozenset({S.SCHEDULED, S.DRAFT, S.CANCELLED}),
     S.PAUSED: frozenset({S.SCHEDULED, S.CANCELLED, S.DRAFT}),
-    S.HANDED_OFF: frozenset({S.PUBLISHED, S.CANCELLED, S.SCHEDULED}),
+    # A network holds it: it goes out by itself (published), is taken back (scheduled,
+    # paused, draft, cancelled), moved there (handed_off) or lost by the network (failed).
+    S.HANDED_OFF: frozenset(
+        {S.PUBLISHED, S.CANCELLED, S.SCHEDULED, S.PAUSED, S.DRAFT, S.HANDED_OFF, S.FAILED}
+    ),
     S.PUBLISHED: frozenset(),
     S.CANCELLED: frozenset({S.DRAFT}),
 }
 
-#: States in which the post's content may still be edited.
-EDITABLE = frozenset({S.DRAFT, S.SCHEDULED, S.MISSED, S.BLOCKED, S.FAILED, S.PAUSED, S.CANCELLED})
+#: States in which the post's content may still be edited. A ``handed_off`` delivery is
+#: edited on the network too (see app/services/handoff.py).
+EDITABLE = frozenset(
+    {S.DRAFT, S.SCHEDULED, S.MISSED, S.BLOCKED, S.FAILED, S.PAUSED, S.CANCELLED, S.HANDED_OFF}
+)
 #: States that need the user's attention.
 PROBLEMS = frozenset({S.FAILED, S.MISSED, S.BLOCKED, S.UNCONFIRMED})
 
@@ -121,6 +131,24 @@ class MediaFile:
     height: int | None
     alt_text: str
     network: str = ""  # "" = shared by every network; else only that network's variant
+
+
+@dataclass
+class PostVariant:
+    """One network's version of a post (``post_variants`` row + its own media).
+
+    ``text``/``link`` None = use the post's main text/link (``link`` "" = no link);
+    ``own_media`` True = :attr:`media` (media rows of this network) replace the post's
+    shared media; ``options`` is the JSON form of :class:`app.networks.base.PostOptions`
+    (see :func:`app.storage.variants.options_from_json`).
+    """
+
+    network: str
+    text: str | None = None
+    link: str | None = None
+    own_media: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+    media: list[MediaFile] = field(default_factory=list)
 
 
 @dataclass
@@ -201,6 +229,13 @@ class Post:
     review_note: str = ""
     media: list[MediaFile] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
+    #: Per-network versions, by network key ("x", "youtube"...); media of a variant are
+    #: in the variant, never in :attr:`media` (the shared ones).
+    variants: dict[str, PostVariant] = field(default_factory=dict)
+
+    def variant(self, network: str) -> PostVariant | None:
+        """The variant for ``network`` or None (then everything is the main post's)."""
+        return self.variants.get(network)
 
     @property
     def state(self) -> DeliveryState:

@@ -10,6 +10,14 @@ wall clock jumped (sleep, resume, clock change).
 
 Missed policy: a delivery found more than the grace window (seconds) after its
 due time is not published; it becomes ``missed`` and waits for the user.
+
+Preparing ahead: the sweep starts ``PublishingService.prepare`` for each scheduled
+delivery whose network has ``prepare_lead_seconds`` once its time is within that lead
+(also at start-up); a temporary failure is tried again every
+:data:`PREPARE_RETRY_SECONDS` until it is due; a refusal fails the delivery at once.
+Prepare and publish of one delivery never run together (same in-flight set).
+Native hand-off: the sweep hands off what entered a network's window and asks about
+handed-off posts past their time (``HandOffService.sweep``).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -26,8 +35,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from app import paths
 from app.backup import latest_backup_time, make_backup
 from app.context import AppContext
-from app.errors import StorageError
-from app.models import DeliveryState
+from app.errors import StorageError, ValidationError
+from app.models import Delivery, DeliveryState
+from app.networks.registry import network_class
 from schedulers.inbox_jobs import InboxJobs
 from schedulers.lock import PublisherLock
 
@@ -37,6 +47,10 @@ SWEEP_SECONDS = 5.0
 #: A wall-clock jump larger than this (seconds) between sweeps triggers a rescan.
 CLOCK_JUMP_SECONDS = 30.0
 WORKERS = 4
+#: Longest prepare lead considered (seconds): deliveries due later are not looked at.
+MAX_LEAD_SECONDS = 24 * 3600
+#: Wait (seconds) before preparing a delivery again after a temporary failure.
+PREPARE_RETRY_SECONDS = 60.0
 #: How long :meth:`Runner.stop` waits for publishes in flight (seconds).
 STOP_TIMEOUT_SECONDS = 120.0
 
@@ -66,6 +80,12 @@ class Runner:
         self._last_wall = time.time()
         self._last_mono = time.monotonic()
         self._data_version = -1
+        #: delivery id -> (due_at, had progress) it was last prepared for.
+        self._prepared: dict[int, tuple[datetime | None, bool]] = {}
+        #: delivery id -> monotonic time before which preparing is not tried again.
+        self._prepare_wait: dict[int, float] = {}
+        #: delivery id -> (monotonic expiry, prepare lead in seconds).
+        self._leads: dict[int, tuple[float, int]] = {}
         self.started = False
         ctx.on_schedule_changed(self.schedule_changed)
         # Comments inbox (issue 10): its own scheduler and thread, never delays publishing.
@@ -85,6 +105,9 @@ class Runner:
         """Take the lock if free, scan for overdue posts and arm the wake-up job."""
         self._scheduler.start()
         self.started = True
+        handoffs = getattr(self.ctx, "handoffs", None)
+        if handoffs is not None:
+            handoffs.submit = self._submit_hand_off  # the window never waits for an upload
         if self.lock.try_acquire():
             log.info("this process publishes")
         else:
@@ -101,6 +124,14 @@ class Runner:
             next_run_time=datetime.now(UTC),
             replace_existing=True,
         )
+        self._scheduler.add_job(
+            self._expired_accounts,
+            "interval",
+            hours=1,
+            id="expired-accounts",
+            next_run_time=datetime.now(UTC),
+            replace_existing=True,
+        )
         self.inbox_jobs.start()  # comments inbox (issue 10)
 
     def stop(self, wait: bool = True, *, keep_lock: bool = False) -> None:
@@ -109,6 +140,9 @@ class Runner:
         ``keep_lock``: go on holding the publisher lock, so that no other process starts
         publishing (e.g. while a backup is restored); :meth:`start` can be called again.
         """
+        handoffs = getattr(self.ctx, "handoffs", None)
+        if handoffs is not None and handoffs.submit == self._submit_hand_off:
+            handoffs.submit = None
         self.inbox_jobs.stop(wait)  # comments inbox (issue 10)
         if self.started:
             # Never shutdown(wait=True): APScheduler 3 holds its job-store lock while it
@@ -219,7 +253,122 @@ class Runner:
                 expect={DeliveryState.PUBLISHING},
             )
         self._reconcile_all()
+        self._prepare_ahead()
+        self._hand_off_sweep()
         self._wake()
+
+    # -- preparing ahead and native hand-off ----------------------------------------------
+    def _prepare_ahead(self) -> None:
+        """Start :meth:`PublishingService.prepare` for every scheduled delivery whose
+        network prepares ahead and whose time is within its lead (due − lead ≤ now)."""
+        if not self.started or not self.is_publisher:
+            return
+        now = self.ctx.clock.now()
+        mono = time.monotonic()
+        leads: dict[int, int] = {}
+        for account in self.ctx.store.list_accounts():
+            try:
+                leads[account.id] = int(network_class(account.network).prepare_lead_seconds)
+            except ValidationError:
+                continue
+        if not any(leads.values()):
+            return
+        horizon = now + timedelta(seconds=MAX_LEAD_SECONDS)
+        for delivery in self.ctx.store.deliveries_in({DeliveryState.SCHEDULED}, due_before=horizon):
+            if leads.get(delivery.account_id, 0) <= 0 or delivery.due_at is None:
+                continue
+            lead = self._lead(delivery, mono)
+            if delivery.due_at - timedelta(seconds=lead) > now or delivery.due_at <= now:
+                continue  # not yet inside its lead, or already due: publish does it all
+            if self._prepared.get(delivery.id) == (delivery.due_at, bool(delivery.progress)):
+                continue
+            if self._prepare_wait.get(delivery.id, 0.0) > mono:
+                continue
+            with self._mutex:
+                if delivery.id in self._in_flight:
+                    continue
+                self._in_flight.add(delivery.id)
+            try:
+                self._scheduler.add_job(
+                    self._prepare_one,
+                    args=[delivery.id],
+                    id=f"prepare-{delivery.id}",
+                    replace_existing=True,
+                )
+            except Exception:  # noqa: BLE001 - scheduler shutting down
+                with self._mutex:
+                    self._in_flight.discard(delivery.id)
+                return
+
+    def _lead(self, delivery: Delivery, mono: float) -> int:
+        """The delivery's prepare lead (seconds), asked again at most once a minute."""
+        cached = self._leads.get(delivery.id)
+        if cached is not None and cached[0] > mono:
+            return cached[1]
+        lead = self.ctx.publishing.prepare_lead_seconds(delivery)
+        self._leads[delivery.id] = (mono + 60.0, lead)
+        return lead
+
+    def _prepare_one(self, delivery_id: int) -> None:
+        try:
+            if not self.is_publisher:
+                return
+            ready = self.ctx.publishing.prepare(delivery_id)
+            if ready is False:
+                self._prepare_wait[delivery_id] = time.monotonic() + PREPARE_RETRY_SECONDS
+            elif ready:
+                delivery = self.ctx.store.get_delivery(delivery_id)
+                self._prepared[delivery_id] = (delivery.due_at, bool(delivery.progress))
+                self._prepare_wait.pop(delivery_id, None)
+        except Exception:  # noqa: BLE001 - logged; the delivery keeps its state
+            log.exception("preparing delivery %s failed unexpectedly", delivery_id)
+            self._prepare_wait[delivery_id] = time.monotonic() + PREPARE_RETRY_SECONDS
+        finally:
+            with self._mutex:
+                self._in_flight.discard(delivery_id)
+            self._arm()
+
+    def _hand_off_sweep(self) -> None:
+        """Hand off (in workers) what entered its window; ask about past ones."""
+        handoffs = getattr(self.ctx, "handoffs", None)
+        if handoffs is None or not self.is_publisher or not self.started:
+            return
+        try:
+            for delivery_id in handoffs.to_hand_off():
+                self._submit(delivery_id, handoffs.hand_off, "handoff")
+            for delivery_id in handoffs.to_ask():
+                self._submit(delivery_id, handoffs.check_status, "status")
+        except Exception:  # noqa: BLE001 - logged; the next sweep tries again
+            log.exception("hand-off sweep failed")
+
+    def _submit_hand_off(self, delivery_id: int) -> None:
+        handoffs = getattr(self.ctx, "handoffs", None)
+        if handoffs is not None:
+            self._submit(delivery_id, handoffs.hand_off, "handoff")
+
+    def _submit(self, delivery_id: int, work: Callable[[int], object], name: str) -> None:
+        """Run ``work(delivery_id)`` in a worker unless that delivery is busy already."""
+        with self._mutex:
+            if delivery_id in self._in_flight:
+                return
+            self._in_flight.add(delivery_id)
+
+        def job() -> None:
+            try:
+                if self.is_publisher:
+                    work(delivery_id)
+            except Exception:  # noqa: BLE001 - logged; the delivery keeps its state
+                log.exception("%s of delivery %s failed unexpectedly", name, delivery_id)
+            finally:
+                with self._mutex:
+                    self._in_flight.discard(delivery_id)
+                self._arm()
+
+        try:
+            self._scheduler.add_job(job, id=f"{name}-{delivery_id}", replace_existing=True)
+        except Exception:  # noqa: BLE001 - scheduler shutting down
+            with self._mutex:
+                self._in_flight.discard(delivery_id)
 
     def _reconcile_all(self) -> None:
         for delivery in self.ctx.publishing.unconfirmed():
@@ -247,8 +396,21 @@ class Runner:
             self._startup_scan()
             return
         self._reconcile_all()
+        self._prepare_ahead()
+        self._hand_off_sweep()
         if changed:
             self._arm()
+
+    def _expired_accounts(self) -> None:
+        """Hourly: accounts whose token ended and cannot renew itself (a LinkedIn token
+        after 60 days) become "reconnect needed" and their queued posts blocked, also
+        with no window open (``pregonero run``)."""
+        if not self.is_publisher:
+            return
+        try:
+            self.ctx.accounts.mark_expired()
+        except Exception:  # noqa: BLE001 - the next run tries again
+            log.exception("checking for expired accounts")
 
     def _daily_backup(self) -> None:
         if not self.is_publisher:

@@ -9,7 +9,7 @@ logged or shown; the dialog does not keep one once it has been handed to the cor
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.errors import AppError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Account
 from app.services.accounts import AccountHealth
 from ui import dialogs, style, tasks
 from ui.bridge import Bridge
+from ui.handoff_option import HandOffOption
 from ui.queue_model import network_label
 from ui.signin_dialog import SignInDialog, initials_icon, load_picture, provider_title
 
@@ -227,13 +228,19 @@ def _date(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "–"
 
 
-def status_text(health: AccountHealth) -> tuple[str, str]:
-    """(text, colour) of an account's status column."""
+def status_text(health: AccountHealth, now: datetime | None = None) -> tuple[str, str]:
+    """(text, colour) of an account's status column: short, the whole reason is in
+    the tooltip and the details. ``now``: aware UTC (default: the system clock)."""
     account = health.account
+    now = now or datetime.now(UTC)
     if health.state == "needs_reconnect":
         why = account.status_reason or (health.warnings[0] if health.warnings else "")
+        if health.expires_at is not None and health.expires_at <= now:
+            why = _("ended on {date}").format(
+                date=health.expires_at.astimezone().strftime("%Y-%m-%d")
+            )
         return (
-            _("Needs reconnect: {why}").format(why=why or _("no reason given")),
+            _("Reconnect needed: {why}").format(why=why or _("no reason given")),
             style.ERROR_COLOUR,
         )
     if health.state == "expiring":
@@ -264,7 +271,7 @@ class AccountsDialog(QDialog):
         self.signin_dialog: SignInDialog | None = None
         self.setWindowTitle(_("Accounts"))
         self.setWindowIcon(style.app_icon())
-        self.resize(980, 420)
+        self.resize(1120, 460)
         layout = QVBoxLayout(self)
 
         intro = QLabel(
@@ -293,11 +300,6 @@ class AccountsDialog(QDialog):
         self.tree.setIconSize(QSize(24, 24))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.tree.setColumnWidth(0, 170)
-        self.tree.setColumnWidth(1, 170)
-        self.tree.setColumnWidth(2, 90)
-        self.tree.setColumnWidth(4, 125)
-        self.tree.setColumnWidth(5, 125)
         self.tree.header().setStretchLastSection(False)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_a: self.reconnect_selected())
@@ -319,6 +321,8 @@ class AccountsDialog(QDialog):
         self.detail_label.setStyleSheet(f"color: {style.MUTED_COLOUR}")
         self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.detail_label)
+        self.handoff_option = HandOffOption(ctx)
+        layout.addWidget(self.handoff_option)
 
         row = QHBoxLayout()
         self.add_button = QPushButton(_("Add account"))
@@ -369,9 +373,11 @@ class AccountsDialog(QDialog):
         except AppError as exc:
             dialogs.show_error(self, _("Accounts"), dialogs.describe_error(exc))
             accounts, healths = [], {}
+        self._accounts = {a.id: a for a in accounts}  # before a picture arrives
+        self._healths = healths
         for account in accounts:
             health = healths[account.id]
-            status, colour = status_text(health)
+            status, colour = status_text(health, self.ctx.clock.now())
             ends = _date(health.expires_at)
             if health.renews_itself and health.expires_at is None:
                 ends = _("renews itself")
@@ -390,7 +396,7 @@ class AccountsDialog(QDialog):
                 0, self._pictures.get(account.picture_url) or initials_icon(account.name, 24)
             )
             item.setToolTip(1, _("Account ID {id}").format(id=account.remote_id))
-            item.setToolTip(3, "\n".join((status, *health.warnings[1:])))
+            item.setToolTip(3, "\n".join(health.warnings) or status)
             item.setForeground(3, QBrush(QColor(colour)))
             self.tree.addTopLevelItem(item)
             if selected is not None and selected.id == account.id:
@@ -401,13 +407,20 @@ class AccountsDialog(QDialog):
                     account.picture_url,
                     lambda icon, url=account.picture_url: self._picture_loaded(url, icon),
                 )
-        self._accounts = {a.id: a for a in accounts}
-        self._healths = healths
+        self._fit_columns()
         self.empty_label.setVisible(not accounts)
         first = self.tree.topLevelItem(0)
         if first is not None and not self.tree.selectedItems():
             first.setSelected(True)
         self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        """Every column but the status one as wide as its text (names within a cap),
+        so that names and dates are not cut; the status column takes the rest."""
+        caps = {0: 260, 1: 260, 2: 120, 4: 170, 5: 170}
+        for column, cap in caps.items():
+            self.tree.resizeColumnToContents(column)
+            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column) + 12, cap))
 
     def _picture_loaded(self, url: str, icon: Any) -> None:
         self._pictures[url] = icon
@@ -429,20 +442,52 @@ class AccountsDialog(QDialog):
         for button in (self.reconnect_button, self.check_button, self.remove_button):
             button.setEnabled(account is not None)
         self.detail_label.setText(self._details(account) if account else "")
+        self.handoff_option.set_account(account)
 
     def _details(self, account: Account) -> str:
+        """The selected account's health, one fact per line: what is wrong (if
+        anything), the permissions needed and whether they were granted, and how long
+        the connection lasts."""
         health = self._healths.get(account.id)
         if health is None:
             return ""
-        granted = ", ".join(sorted(health.granted)) or _("unknown")
-        parts = [_("Permissions granted: {scopes}").format(scopes=granted)]
+        lines: list[str] = []
+        if health.state != "ok" or health.missing:
+            lines.extend(health.warnings)
         if health.needed:
-            parts.append(
-                _("Permissions needed: {scopes}").format(scopes=", ".join(sorted(health.needed)))
-            )
+            needed = ", ".join(sorted(health.needed))
+            if health.missing:
+                lines.append(
+                    _("Permissions needed: {scopes}; not granted: {missing}.").format(
+                        scopes=needed, missing=", ".join(sorted(health.missing))
+                    )
+                )
+            elif health.granted:
+                lines.append(_("Permissions needed: {scopes}; all granted.").format(scopes=needed))
+            else:
+                lines.append(_("Permissions needed: {scopes}.").format(scopes=needed))
+        extra = sorted(health.granted - health.needed)
+        if extra:
+            lines.append(_("Other permissions granted: {scopes}").format(scopes=", ".join(extra)))
         if health.renews_itself:
-            parts.append(_("Pregonero renews this connection by itself."))
-        return "  ·  ".join(parts)
+            lines.append(_("Pregonero renews this connection by itself."))
+        elif (
+            health.expires_at is not None
+            and health.state == "ok"
+            and health.expires_at > datetime.now(UTC)
+        ):
+            days = self.ctx.accounts.warning_days()
+            lines.append(
+                ngettext(
+                    "The connection ends on {date}; Pregonero reminds you {days} day before. "
+                    "Reconnect then to keep publishing.",
+                    "The connection ends on {date}; Pregonero reminds you {days} days before. "
+                    "Reconnect then to keep publishing.",
+                    days,
+                ).format(date=health.expires_at.astimezone().strftime("%Y-%m-%d"), days=days)
+            )
+        lines.extend(health.notes)
+        return "\n".join(lines)
 
     def _changed(self) -> None:
         self.reload()
@@ -486,12 +531,11 @@ class AccountsDialog(QDialog):
 
         def done(health: AccountHealth) -> None:
             self._changed()
-            text, _colour = status_text(health)
-            self.detail_label.setText(
-                "\n".join(
-                    (f"{account.name}: {text}", *health.warnings[1:], self.detail_label.text())
-                )
-            )
+            details = self.detail_label.text()  # starts with what is wrong, if anything
+            if health.state == "ok":
+                text, _colour = status_text(health, self.ctx.clock.now())
+                details = "\n".join((f"{account.name}: {text}", *health.warnings, details))
+            self.detail_label.setText(details)
 
         def failed(exc: BaseException) -> None:
             self._update_buttons()

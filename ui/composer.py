@@ -46,6 +46,7 @@ from app.models import PROBLEMS, Account, DeliveryState, MediaFile, Post
 from app.networks.registry import NETWORKS, network_class
 from app.placeholders import placeholders, render, unknown_placeholders
 from app.services.checking import CheckInput
+from app.services.handoff import handed_off_label
 from app.services.posts import PostService
 from app.timeutil import (
     AmbiguousTimeError,
@@ -58,6 +59,7 @@ from ui import dialogs, review_dialog, style, tasks
 from ui.bridge import Bridge
 from ui.findings_view import FindingsView, apply_suggestion, highlight, select_span
 from ui.queue_model import format_when
+from ui.variants import VariantsPanel
 
 log = logging.getLogger(__name__)
 S = DeliveryState
@@ -216,7 +218,7 @@ class Composer(QDialog):
         self.setWindowTitle(_("New post") if post_id is None else _("Edit post"))
         self.setWindowIcon(style.app_icon())
         self.setModal(False)
-        self.resize(760, 720)
+        self.resize(820, 860)
         self._build()
         post = self._load()
         self._loading = False
@@ -323,6 +325,33 @@ class Composer(QDialog):
         photos.addWidget(self.media_scroll, 1)
         form.addRow(_("Photos:"), photos)
 
+        # Issues 4 and 5: each network's own version (text, link, media, options).
+        self.variants_panel = VariantsPanel(
+            self.ctx,
+            self._ensure_post,
+            self.text_edit.toPlainText,
+            lambda: self.link_edit.text().strip(),
+        )
+        self.variants_panel.changed.connect(self._on_variant_changed)
+        self.variants_panel.setMinimumHeight(180)
+        variants_hint = QLabel(
+            _(
+                "Each network gets the text above unless you write its own version here; "
+                "its own choices (reel, title, thread…) are here too."
+            )
+        )
+        variants_hint.setWordWrap(True)
+        variants_hint.setStyleSheet(f"color: {style.MUTED_COLOUR}")
+        variants_box = QVBoxLayout()
+        variants_box.setSpacing(4)
+        variants_box.addWidget(variants_hint)
+        variants_box.addWidget(self.variants_panel, 1)
+        self.variants_row = QWidget()
+        self.variants_row.setLayout(variants_box)
+        variants_box.setContentsMargins(0, 0, 0, 0)
+        form.addRow(_("Per network:"), self.variants_row)
+        self._form = form
+
         # Date, time and zone.
         when = QHBoxLayout()
         self.when_edit = QDateTimeEdit()
@@ -388,10 +417,12 @@ class Composer(QDialog):
             chosen = {accounts[0].id}  # the usual case: one Page, preselected
         self._set_accounts(accounts, chosen)
         tz = post.tz if post else self.ctx.settings.timezone
-        self.zone_combo.setCurrentText(tz)
         if post is not None:
             self.text_edit.setPlainText(post.text)
             self.link_edit.setText(post.link or "")
+        self._show_variants()
+        self.zone_combo.setCurrentText(tz)
+        if post is not None:
             for media in post.media:
                 self._add_media_row(media)
             scheduled = [
@@ -415,6 +446,19 @@ class Composer(QDialog):
                     + "\n"
                     + _("Correct the post if needed, then click Schedule or Publish now."),
                     error=True,
+                )
+            elif handed := [d for d in post.deliveries if d.state == S.HANDED_OFF]:
+                names = sorted(
+                    {
+                        network_class_label(self._accounts[d.account_id].network)
+                        for d in handed
+                        if d.account_id in self._accounts
+                    }
+                )
+                self._show_notice(
+                    handed_off_label(", ".join(names))
+                    + " "
+                    + _("Changes saved here are sent there too.")
                 )
             elif scheduled:
                 self._show_notice(
@@ -525,7 +569,13 @@ class Composer(QDialog):
     def flush(self) -> bool:
         """Save every pending edit now. Returns False if something could not be saved."""
         self._save_timer.stop()
-        if not self._pending or self._read_only:
+        if self._read_only:
+            return True
+        if not self.variants_panel.flush():
+            self.saved_label.setStyleSheet(f"color: {style.ERROR_COLOUR}")
+            self.saved_label.setText(_("Not saved: {why}").format(why=self.variants_panel.error()))
+            return False
+        if not self._pending:
             return True
         pending, self._pending = self._pending, set()
         alts, self._pending_alts = self._pending_alts, {}
@@ -593,14 +643,39 @@ class Composer(QDialog):
     def _on_text_changed(self) -> None:
         self._update_counters()
         self._update_placeholders()
+        self.variants_panel.main_changed()
         self._edited("text")
 
     def _on_link_edited(self, _text: str) -> None:
+        self.variants_panel.main_changed()
         self._edited("link")
 
     def _on_accounts_changed(self, _checked: bool) -> None:
         self._update_counters()
         self._edited("accounts", at_once=True)
+        self._show_variants()
+
+    def _show_variants(self) -> None:
+        """A tab per chosen network; the whole row hidden while no account is ticked."""
+        networks = self._chosen_networks()
+        self.variants_panel.set_networks(networks, self._post_id)
+        self._form.setRowVisible(self.variants_row, bool(networks))
+
+    def _on_variant_changed(self) -> None:
+        self._update_counters()
+        self._checks_soon()
+        self._mark_saved()
+        if self.bridge is not None:
+            self.bridge.post_changed()
+
+    def _chosen_networks(self) -> list[str]:
+        """Network keys of the ticked accounts, in the accounts' order, once each."""
+        keys: list[str] = []
+        for account_id in self.chosen_accounts():
+            account = self._accounts.get(account_id)
+            if account is not None and account.network not in keys:
+                keys.append(account.network)
+        return keys
 
     def _on_time_changed(self, _value: QDateTime) -> None:
         if self._loading:
@@ -716,6 +791,10 @@ class Composer(QDialog):
         parts = []
         for key in self._networks():
             cls = network_class(key)
+            if self.variants_panel.has_own_text(key):
+                own = _("{network}: own text").format(network=cls.label)
+                parts.append(f"<span style='color:{style.MUTED_COLOUR}'>{own}</span>")
+                continue
             n, limit = cls.count_chars(text), cls.limits.max_chars
             colour = style.ERROR_COLOUR if n > limit else style.MUTED_COLOUR
             weight = "bold" if n > limit else "normal"
@@ -728,11 +807,14 @@ class Composer(QDialog):
     def over_limit(self) -> list[str]:
         """Labels of the chosen networks whose character limit the text exceeds."""
         text = self.text_edit.toPlainText()
-        return [
-            network_class(k).label
-            for k in self._networks()
-            if network_class(k).count_chars(text) > network_class(k).limits.max_chars
-        ]
+        over = []
+        for key in self._networks():
+            cls = network_class(key)
+            editor = self.variants_panel.editors.get(key)
+            mine = editor.effective_text() if editor is not None else text
+            if cls.count_chars(mine) > cls.limits.max_chars:
+                over.append(cls.label)
+        return over
 
     def _update_time_note(self) -> None:
         tz = self.zone_name()
@@ -838,6 +920,7 @@ class Composer(QDialog):
             widget.setEnabled(False)
         for row in self.media_rows:
             row.set_read_only(True)
+        self.variants_panel.set_read_only(True)
         self.save_button.setText(_("Close"))
 
     def _on_delivery_changed(self, _delivery_id: int, post_id: int, state: str) -> None:
@@ -884,7 +967,7 @@ class Composer(QDialog):
                 post = None
         alts = {row.media_id: row.alt_edit.text() for row in self.media_rows}
         media = [(Path(m.path), alts.get(m.id, m.alt_text)) for m in (post.media if post else [])]
-        return self.ctx.posts.checks.build(
+        built = self.ctx.posts.checks.build(
             text=self.text_edit.toPlainText(),
             publish_at=when,
             tz=tz,
@@ -896,6 +979,10 @@ class Composer(QDialog):
             post_id=self._post_id,
             media_names=[m.original_name for m in (post.media if post else [])],
         )
+        # A network with its own text is checked on it (its tab's counter, and the review
+        # before scheduling), not on the main text.
+        keep = tuple(n for n in built.networks if not self.variants_panel.has_own_text(n))
+        return built.with_changes(networks=keep)
 
     def run_checks(self) -> list[Finding]:
         """Run the offline checks on the fields now; list and underline the findings."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.checks.textutil import url_spans
 from app.i18n import N_, _
+from app.networks.base import PostOptions
 from app.networks.registry import network_class
 
 
@@ -157,9 +158,12 @@ class PostPreview(QFrame):
         link: str | None,
         photos: Sequence[str],
         parent: QWidget | None = None,
+        *,
+        options: PostOptions | None = None,
     ) -> None:
         super().__init__(parent)
         feed = feed_for(network)
+        options = options or PostOptions()
         self.setObjectName("postPreview")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(
@@ -207,6 +211,26 @@ class PostPreview(QFrame):
                 "background: #f3f4f6; border: 1px solid #e5e7eb; padding: 8px;"
             )
             layout.addWidget(self.card_label)
+        # What the network's own choices add: a title, a first comment, a thread.
+        self.extra_labels: list[QLabel] = []
+        lines: list[str] = []
+        if options.title:
+            lines.append(_("Title: {title}").format(title=_escape(options.title)))
+        if options.kind != "feed":
+            lines.append(_("Published as: {kind}").format(kind=_escape(options.kind)))
+        if options.first_comment:
+            lines.append(_("First comment: {text}").format(text=_escape(options.first_comment)))
+        for number, part in enumerate(options.thread, start=2):
+            lines.append(
+                _("Reply {n}: {text}").format(n=number, text=_escape(part).replace("\n", "<br>"))
+            )
+        for line in lines:
+            extra = QLabel(line)
+            extra.setWordWrap(True)
+            extra.setTextFormat(Qt.TextFormat.RichText)
+            extra.setStyleSheet("border-top: 1px solid #e5e7eb; padding-top: 6px;")
+            layout.addWidget(extra)
+            self.extra_labels.append(extra)
 
 
 def _escape(text: str) -> str:

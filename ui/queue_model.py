@@ -13,6 +13,7 @@ from app.errors import ValidationError
 from app.i18n import _, ngettext
 from app.models import PROBLEMS, Account, DeliveryState, Post
 from app.networks.registry import network_class
+from app.services.handoff import handed_off_label
 from app.timeutil import format_local, to_local
 from ui import style
 
@@ -160,7 +161,10 @@ class QueueModel(QAbstractTableModel):
             account = accounts.get(d.account_id)
             name = account.name if account else f"#{d.account_id}"
             line = f"{name}: {d.state.label}"
-            if d.last_error and (d.state in PROBLEMS or d.state == S.SCHEDULED):
+            if d.state == S.HANDED_OFF:
+                line += "\n" + handed_off_label(network_label(account.network) if account else "")
+            shown = (S.SCHEDULED, S.HANDED_OFF, S.PUBLISHED)  # retries, hand-off, warnings
+            if d.last_error and (d.state in PROBLEMS or d.state in shown):
                 line += f"\n{d.last_error}"
             tips.append(line)
         permalink, link_text = "", ""

@@ -31,6 +31,7 @@ from app.errors import ValidationError
 from app.i18n import _, current_language
 from app.models import DeliveryState, Post
 from app.networks.registry import network_class
+from app.services.campaigns import rendered_outgoing
 from app.services.checking import MIN_REASON_CHARS, CheckInput
 from app.timewords import guess_language, time_in_words
 from ui import style, tasks
@@ -183,12 +184,14 @@ class ReviewDialog(QDialog):
 
         self.previews = QTabWidget()
         for network in self._input.networks or ("facebook",):
+            out = rendered_outgoing(self.ctx.store, self.post, network)  # its own version
             preview = PostPreview(
                 network,
                 self._page_name(network),
-                self.post.text,
-                self.post.link,
-                [m.path for m in self.post.media],
+                out.text,
+                out.link,
+                [str(m.path) for m in out.media if not m.is_video],
+                options=out.options,
             )
             holder = QScrollArea()
             holder.setWidget(preview)

@@ -427,7 +427,8 @@ class SignInDialog(QDialog):
     @staticmethod
     def _item_text(account: DiscoveredAccount, known: set[tuple[str, str]]) -> str:
         kind = _(KIND_LABELS[account.kind]) if account.kind in KIND_LABELS else account.kind
-        lines = [account.name, f"{kind} · {account.remote_id}"]
+        ident = account.remote_id.rsplit(":", 1)[-1]  # "urn:li:organization:123" -> 123
+        lines = [account.name, f"{kind} · {ident}"]
         if account.note:
             lines[1] += f" · {account.note}"
         if (account.network, account.remote_id) in known:

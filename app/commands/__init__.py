@@ -11,6 +11,7 @@ COMMAND_MODULES: list[str] = [
     "app.checks.command",
     "app.commands.transfer",
     "app.commands.reschedule",
+    "app.commands.handoff",
     "app.commands.xcost",
     "app.commands.inbox",
 ]

@@ -63,6 +63,9 @@ REFRESH_MARGIN_SECONDS = 300
 DEFAULT_WARNING_DAYS = 7
 
 SECRET_USERS: list[Callable[[Account], list[str]]] = []
+#: Hooks ``notes(account) -> [translated lines]`` shown in an account's health (e.g. the
+#: day's YouTube quota use).
+HEALTH_NOTES: list[Callable[[Account], list[str]]] = []
 """Hooks naming more keyring users that belong to an account (e.g. a media host's
 password), deleted with it by :meth:`AccountService.remove`. ``options["secret_users"]``
 (a list of keyring users) is honoured too."""
@@ -84,7 +87,8 @@ class AccountHealth:
 
     ``state``: ``"ok"``, ``"expiring"`` (ends within the warning days and cannot renew
     itself), ``"needs_reconnect"``. ``granted``/``needed``/``missing``: permissions as
-    the network names them (``needed`` = the client's ``required_scopes``; ``missing``
+    the network names them (``needed`` = the client's ``scopes_for(kind)`` when it has
+    one, else its ``required_scopes``; ``missing``
     is empty when the granted ones are unknown). ``expires_at``: when the connection
     ends unless renewed (aware UTC, None = no known end); ``renews_itself``: Pregonero
     refreshes it. ``last_ok_at``: last successful call. ``warnings``: translated lines.
@@ -99,6 +103,7 @@ class AccountHealth:
     renews_itself: bool
     last_ok_at: datetime | None
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # translated facts that need no action (quota use...)
 
     def summary(self) -> str:
         """One translated line: the state and the first warning."""
@@ -224,10 +229,12 @@ class AccountService:
                     # Another Pregonero process (the command line, the window) renewed
                     # it a moment ago: its tokens are in the keyring already.
                     return self.credentials.get(account.keyring_user)
-                reason = exc.user_message or str(exc)
+                # Our own translated sentence, not the provider's raw English text
+                # ("invalid_grant"...): it becomes the account's "reconnect needed" reason.
+                reason = str(exc)
                 log.warning("refresh of %s refused (%s): reconnect needed", grant, exc.code)
-                self._grant_dead(grant, str(exc))
-                raise AuthExpired(str(exc), user_message=reason, code=exc.code) from None
+                self._grant_dead(grant, reason)
+                raise AuthExpired(reason, user_message=reason, code=exc.code) from None
             except (Transient, RateLimited, UnknownOutcome, Rejected) as exc:
                 # Not a dead token: keep everything; use the old token while it lasts.
                 log.info("refresh of %s failed for now (%s)", grant, type(exc).__name__)
@@ -378,6 +385,9 @@ class AccountService:
         """The health of ``account`` from what is stored (no network call)."""
         cls = NETWORKS.get(account.network)
         needed = frozenset(cls.required_scopes) if cls is not None else frozenset()
+        scopes_for = getattr(cls, "scopes_for", None)  # e.g. a LinkedIn organization's own
+        if callable(scopes_for) and account.kind:
+            needed = frozenset(scopes_for(account.kind))
         granted = account.scopes
         if "missing_scopes" in account.options:  # the network's own judgement at sign-in
             missing = frozenset(account.options["missing_scopes"])
@@ -386,10 +396,25 @@ class AccountService:
         ends = self.ends_at(account)
         now = self.clock.now()
         warnings: list[str] = []
+        notes: list[str] = []
+        for hook in HEALTH_NOTES:
+            try:
+                notes.extend(hook(account))
+            except Exception:  # noqa: BLE001 - a note never breaks the health view
+                log.exception("health note for account %s", account.id)
         state = "ok"
         if account.status != "ok":
             state = "needs_reconnect"
             warnings.append(account.status_reason or _("reconnect the account"))
+        elif ends is not None and ends <= now and account.token_expires_at is None:
+            # The sign-in (e.g. a Facebook user token) ended but the account's own token
+            # (a Page token) does not expire: it keeps publishing (platforms.md §1.1).
+            notes.append(
+                _(
+                    "the sign-in ended on {date}; the account keeps publishing, but sign in"
+                    " again to renew its permissions or add accounts."
+                ).format(date=ends.strftime("%Y-%m-%d"))
+            )
         elif ends is not None and ends <= now:
             state = "needs_reconnect"
             warnings.append(self._expired_reason(account, ends))
@@ -414,6 +439,7 @@ class AccountService:
             renews_itself=self._renewable(account),
             last_ok_at=account.last_ok_at,
             warnings=tuple(warnings),
+            notes=tuple(notes),
         )
 
     def check(self, account: Account) -> AccountHealth:
@@ -425,7 +451,7 @@ class AccountService:
         try:
             self.client(account).verify()
         except (AuthExpired, CredentialsError) as exc:
-            reason = exc.user_message or str(exc) if isinstance(exc, AuthExpired) else str(exc)
+            reason = str(exc)  # the client's translated sentence, not the vendor's raw text
             current = self.store.get_account(account.id)
             if current.status == "ok":
                 self.mark_needs_reconnect(current, reason)

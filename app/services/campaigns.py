@@ -190,12 +190,24 @@ def _parse_hhmm(text: str) -> time:
         ) from None
 
 
-def rendered_outgoing(store: Store, post: Post) -> OutgoingPost:
-    """What a delivery of ``post`` sends: :func:`app.services.posts.outgoing` with the
-    key-date placeholders of its campaign filled in the post's language."""
-    out = outgoing(post)
-    if post.campaign_id is None or "{" not in post.text:
+def rendered_outgoing(store: Store, post: Post, network: str = "") -> OutgoingPost:
+    """What a delivery of ``post`` to ``network`` sends: :func:`app.services.posts.outgoing`
+    (the network's variant when it has one) with the key-date placeholders of its campaign
+    filled in the post's language, in the text, the thread parts, the first comment and
+    the title. ``network`` "" = the main post."""
+    out = outgoing(post, network, store.media_dir)
+    if post.campaign_id is None:
         return out
     names = planning.key_date_names(store, post.campaign_id)
     key_dates = {name: date.fromisoformat(day) for name, day in names.items()}
-    return dataclasses.replace(out, text=render(post.text, key_dates, post.language))
+
+    def fill(text: str) -> str:
+        return render(text, key_dates, post.language) if "{" in text else text
+
+    options = dataclasses.replace(
+        out.options,
+        title=fill(out.options.title),
+        first_comment=fill(out.options.first_comment),
+        thread=tuple(fill(part) for part in out.options.thread),
+    )
+    return dataclasses.replace(out, text=fill(out.text), options=options)

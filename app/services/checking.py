@@ -19,6 +19,7 @@ from app.clock import Clock
 from app.errors import Problem, ValidationError
 from app.i18n import _
 from app.models import DeliveryState, Post
+from app.networks.registry import network_class
 from app.placeholders import render, unknown_placeholders
 from app.services.quota import quota_findings_for
 from app.storage.planning import key_date_names
@@ -180,7 +181,16 @@ class CheckService:
             names = key_date_names(self.store, post.campaign_id)
             key_dates = {name: date.fromisoformat(day) for name, day in names.items()}
         text = render(post.text, key_dates, post.language)
-        found = self.input_for(post, when).with_changes(text=text).run(online=online)
+        base = self.input_for(post, when)
+        own = [n for n in base.networks if _has_own_content(post, n)]
+        main_networks = tuple(n for n in base.networks if n not in own)
+        found = base.with_changes(text=text, networks=main_networks).run(online=online)
+        seen = {(f.code, f.message) for f in found}
+        for network in own:
+            for finding in self._variant_findings(post, network, base, key_dates, online):
+                if (finding.code, finding.message) not in seen:
+                    seen.add((finding.code, finding.message))
+                    found.append(finding)
         unknown = [
             Finding(
                 code="placeholder_unknown",
@@ -195,6 +205,38 @@ class CheckService:
         ]
         quota = quota_findings_for(self.store, post, when or post.due_at or self.clock.now())
         return unknown + quota + found
+
+    def _variant_findings(
+        self,
+        post: Post,
+        network: str,
+        base: CheckInput,
+        key_dates: dict[str, date],
+        online: bool,
+    ) -> list[Finding]:
+        """Findings about ``network``'s own version of the post (its text, link, media),
+        checked against that network only; messages name the network; no spans (they
+        would point into the variant's text, not the main one)."""
+        variant = post.variant(network)
+        assert variant is not None
+        text = render(
+            variant.text if variant.text is not None else post.text, key_dates, post.language
+        )
+        changes: dict[str, object] = {"text": text, "networks": (network,)}
+        if variant.link is not None:
+            changes["link"] = variant.link or None
+        if variant.own_media:
+            changes["media"] = tuple(MediaItem(Path(m.path), m.alt_text) for m in variant.media)
+            changes["media_names"] = tuple(m.original_name for m in variant.media)
+        label = network_class(network).label
+        return [
+            replace(
+                f,
+                message=_("{network} version: {problem}").format(network=label, problem=f.message),
+                span=None,
+            )
+            for f in base.with_changes(**changes).run(online=online)
+        ]
 
     # -- overrides -------------------------------------------------------------------
     def overrides(self, post_id: int) -> list[CheckOverride]:
@@ -223,6 +265,14 @@ class CheckService:
             self.clock.now(),
         )
         return findings
+
+
+def _has_own_content(post: Post, network: str) -> bool:
+    """True if ``network``'s variant changes what is checked (text, link or media)."""
+    variant = post.variant(network)
+    return variant is not None and (
+        variant.text is not None or variant.link is not None or variant.own_media
+    )
 
 
 def _span(text: str, needle: str) -> tuple[int, int] | None:

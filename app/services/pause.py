@@ -6,8 +6,10 @@ While paused (setting :data:`app.settings.PAUSED` holds when it was switched on)
 * a delivery that becomes ``scheduled`` meanwhile (a new post, an account reconnected
   from ``blocked``, a retry) is paused by :class:`PublishingService` when it falls due,
   so nothing goes out; ``blocked``, ``missed`` and ``failed`` ones already wait for the user;
-* deliveries handed off to a network's own scheduler would be pulled back there: none
-  exist yet, see :meth:`PauseService.pull_back_handed_off`.
+* deliveries handed off to a network's own scheduler are deleted there and paused here
+  (:meth:`PauseService.pull_back_handed_off`); one whose network cannot be reached stays
+  handed off and the user is told to delete it on the network. Resuming queues them
+  again, and they are handed off again when the scheduler next sweeps.
 
 Resuming re-queues the paused deliveries still in the future and returns the ones that
 became overdue; each waits (``paused``) until the user decides: publish now, a new time,
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.clock import Clock
 from app.errors import ValidationError
@@ -30,6 +32,9 @@ from app.models import Delivery, DeliveryState
 from app.settings import PAUSED
 from app.storage.repository import Store
 from app.timeutil import from_iso, to_iso
+
+if TYPE_CHECKING:
+    from app.services.handoff import HandOffService
 
 S = DeliveryState
 PAUSE_REASON = "crisis pause"
@@ -66,6 +71,8 @@ class PauseService:
         self.clock = clock
         self.listener = listener
         self.on_schedule_changed = on_schedule_changed or (lambda: None)
+        #: The native hand-off service (set by AppContext); None = nothing handed off.
+        self.handoffs: HandOffService | None = None
 
     def is_paused(self) -> bool:
         """True while the crisis pause is on."""
@@ -89,9 +96,20 @@ class PauseService:
         return paused
 
     def pull_back_handed_off(self) -> list[Delivery]:
-        """Hook: cancel deliveries handed off to a network's own scheduler there, and pause
-        them here. No network takes hand-offs yet, so there is nothing to pull back."""
-        return []
+        """Delete the posts networks hold for later (native hand-off) there and pause them
+        here; returns those paused. Those a network could not delete stay handed off and
+        the user gets a notice naming them."""
+        if self.handoffs is None:
+            return []
+        paused, stuck = self.handoffs.pull_back_all()
+        if stuck:
+            self.listener.notice(
+                _(
+                    "Pause: {n} post(s) already handed off to a network could not be taken "
+                    "back (no answer). Delete them on the network, or try the pause again."
+                ).format(n=len(stuck))
+            )
+        return paused
 
     def paused(self) -> list[Delivery]:
         """Every paused delivery of a live post, by time."""

@@ -9,9 +9,11 @@ retry, and only re-queued when the network shows no such post.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from app.clock import Clock
 from app.errors import (
@@ -23,17 +25,23 @@ from app.errors import (
     Rejected,
     Transient,
     UnknownOutcome,
+    ValidationError,
 )
 from app.events import PublishListener
 from app.i18n import _, ngettext
-from app.models import Delivery, DeliveryState, Post
-from app.networks.base import Network, Published
+from app.models import Account, Delivery, DeliveryState, Post
+from app.networks.base import Network, OutgoingPost, Progress, Published
+from app.networks.registry import network_class
 from app.services.accounts import AccountService
 from app.services.campaigns import rendered_outgoing
 from app.services.checking import CheckService, blocking
 from app.settings import PAUSED
 from app.storage.repository import Store
+from app.storage.variants import save_progress
 from app.timeutil import format_local
+
+if TYPE_CHECKING:
+    from app.services.handoff import HandOffService
 
 log = logging.getLogger(__name__)
 S = DeliveryState
@@ -42,6 +50,18 @@ S = DeliveryState
 BACKOFF_SECONDS = (30.0, 120.0, 300.0)
 #: How far back (seconds) before the claim a post found on the network still counts as ours.
 RECONCILE_SLACK_SECONDS = 120.0
+
+
+def published_warning(result: Published) -> str:
+    """What the user should know about a post that did go out ("" = nothing): the first
+    comment failed (``extra["first_comment_error"]``, already in the user's language), or
+    the network kept a video private (``extra["locked_private"] == "1"``, YouTube)."""
+    if result.extra.get("locked_private") == "1":
+        return _(
+            "It was uploaded but the network kept it private: nobody else can see it yet. "
+            "Make it public on the network."
+        )
+    return result.extra.get("first_comment_error", "")
 
 
 class PublishingService:
@@ -61,6 +81,14 @@ class PublishingService:
         self.listener = listener
         self.grace_seconds = grace_seconds
         self.checks = CheckService(store, clock)
+        #: The native hand-off service (set by AppContext); None = no hand-offs.
+        self.handoffs: HandOffService | None = None
+        #: Integration hooks ``setup(client, account) -> client`` run on every client
+        #: built for publishing (e.g. giving an Instagram client its media host).
+        self.client_setup: list[Callable[[Network, Account], Network]] = []
+        #: Integration hooks ``done(client, post)`` run after a delivery was published
+        #: from here (e.g. deleting files put on a media host); errors are only logged.
+        self.after_published: list[Callable[[Network, OutgoingPost], object]] = []
 
     def planned_at(self, delivery: Delivery) -> datetime | None:
         """When the user meant the delivery to go out: its post's time (aware UTC)."""
@@ -168,11 +196,12 @@ class PublishingService:
             return failed
         account = self.store.get_account(delivery.account_id)
         try:
-            client = self.accounts.client(account)
-            problems = client.validate(rendered_outgoing(self.store, post))
+            client = self.client_for(account)
+            out = self.outgoing_for(delivery, post, account.network)
+            problems = client.validate(out)
             if problems:
                 raise Rejected("; ".join(p.message for p in problems))
-            result = client.publish(rendered_outgoing(self.store, post))
+            result = client.publish(out)
         except UnknownOutcome as exc:
             self._move(
                 delivery,
@@ -205,7 +234,116 @@ class PublishingService:
             return self._failed_attempt(delivery, account.id, exc)
         self._published(delivery, result, "published")
         self.accounts.note_ok(account.id)  # health: last successful call (issue 3)
+        for hook in self.after_published:
+            try:
+                hook(client, out)
+            except Exception:  # noqa: BLE001 - published is published; log only
+                log.exception("after-published hook for delivery %s", delivery.id)
         return S.PUBLISHED
+
+    def outgoing_for(self, delivery: Delivery, post: Post, network: str) -> OutgoingPost:
+        """What ``delivery`` sends: the post's ``network`` variant with placeholders filled,
+        its claim time, and its saved progress; ``progress.save()`` writes
+        ``deliveries.progress`` of this delivery at once (its own transaction)."""
+        out = rendered_outgoing(self.store, post, network)
+        delivery_id = delivery.id
+
+        def saver(data: dict[str, Any]) -> None:
+            save_progress(self.store, delivery_id, data)
+
+        return dataclasses.replace(
+            out, claimed_at=delivery.claimed_at, progress=Progress(delivery.progress, saver)
+        )
+
+    def client_for(self, account: Account) -> Network:
+        """The network client of ``account`` for publishing, preparing and hand-offs: the
+        one place to configure clients (integration hook, e.g. Instagram's media host).
+        Raises CredentialsError when the token is missing from the keyring."""
+        client = self.accounts.client(account)
+        for setup in self.client_setup:
+            client = setup(client, account)
+        return client
+
+    # -- preparing ahead -------------------------------------------------------------
+    def prepare_lead_seconds(self, delivery: Delivery) -> int:
+        """How long before its time the delivery's network wants :meth:`prepare` (seconds;
+        0 = nothing to prepare, also for an unknown account or network). A client class
+        with a ``lead_seconds_for(post)`` classmethod (Instagram: longer for videos) is
+        asked about this delivery's post."""
+        try:
+            account = self.store.get_account(delivery.account_id)
+            cls = network_class(account.network)
+        except (KeyError, ValidationError):
+            return 0
+        lead = int(cls.prepare_lead_seconds)
+        per_post = getattr(cls, "lead_seconds_for", None)
+        if lead > 0 and callable(per_post):
+            try:
+                post = self.store.get_post(delivery.post_id)
+                lead = int(per_post(self.outgoing_for(delivery, post, account.network)))
+            except Exception:  # noqa: BLE001 - fall back to the class's lead
+                log.exception("lead time of delivery %s", delivery.id)
+        return lead
+
+    def prepare(self, delivery_id: int) -> bool | None:
+        """Do the slow part of a scheduled delivery ahead of its time (upload, container
+        processing); never publishes. Returns True when ready, False when it should be
+        tried again later (a temporary failure), None when there is nothing to do (not
+        scheduled any more, paused) or the delivery changed state: refused by the network
+        → ``failed`` now, with the network's message (the user sees it before its time);
+        token expired → ``blocked``. Never raises for network or credential problems.
+        """
+        delivery = self.store.get_delivery(delivery_id)
+        if delivery.state != S.SCHEDULED or self.store.get_setting(PAUSED.key):
+            return None
+        try:
+            post = self.store.get_post(delivery.post_id)
+        except KeyError:
+            return None
+        account = self.store.get_account(delivery.account_id)
+        label = account.network
+        try:
+            client = self.client_for(account)
+            label = client.label
+            out = self.outgoing_for(delivery, post, account.network)
+            problems = client.validate(out)
+            if problems:
+                raise Rejected("; ".join(p.message for p in problems), code="invalid")
+            ready = client.prepare(out)
+        except (AuthExpired, CredentialsError) as exc:
+            reason = (
+                str(exc) if isinstance(exc, CredentialsError) else (exc.user_message or str(exc))
+            )
+            self._move(
+                delivery,
+                S.BLOCKED,
+                "account needs reconnect",
+                expect={S.SCHEDULED},
+                detail=reason,
+                last_error=reason,
+            )
+            self.accounts.mark_needs_reconnect(account, reason)
+            return None
+        except Rejected as exc:
+            message = _("{network} refused it while getting it ready: {why}").format(
+                network=label, why=exc.user_message or exc
+            )
+            self._move(
+                delivery,
+                S.FAILED,
+                "refused while preparing",
+                expect={S.SCHEDULED},
+                detail=f"{exc.code} {exc}",
+                last_error=message,
+            )
+            return None
+        except (Transient, RateLimited, UnknownOutcome, NetworkError) as exc:
+            log.warning("preparing delivery %s: %s; will try again", delivery_id, exc)
+            return False
+        except Exception:  # noqa: BLE001 - a bug must not stop the scheduler
+            log.exception("preparing delivery %s failed unexpectedly", delivery_id)
+            return False
+        return bool(ready)
 
     def _recheck(self, delivery: Delivery, post: Post) -> DeliveryState | None:
         """The careful-publishing checks once more, just before sending (a date may have
@@ -233,7 +371,10 @@ class PublishingService:
     def _published(self, delivery: Delivery, result: Published, reason: str) -> None:
         # The record keeps what went out (placeholders filled), not only the template.
         try:
-            sent = rendered_outgoing(self.store, self.store.get_post(delivery.post_id)).text
+            network = self.store.get_account(delivery.account_id).network
+            sent = rendered_outgoing(
+                self.store, self.store.get_post(delivery.post_id), network
+            ).text
         except KeyError:
             sent = ""
         self._move(
@@ -245,7 +386,7 @@ class PublishingService:
             remote_id=result.remote_id,
             permalink=result.permalink,
             published_at=self.clock.now(),
-            last_error="",
+            last_error=published_warning(result),
         )
 
     def _after_duplicate(
@@ -275,14 +416,18 @@ class PublishingService:
         since = (delivery.claimed_at or self.clock.now()) - timedelta(
             seconds=RECONCILE_SLACK_SECONDS
         )
-        return client.find_published(rendered_outgoing(self.store, post), since)
+        network = self.store.get_account(delivery.account_id).network
+        return client.find_published(self.outgoing_for(delivery, post, network), since)
 
     def _failed_attempt(self, delivery: Delivery, account_id: int, exc: Exception) -> DeliveryState:
         expect = {S.PUBLISHING, S.UNCONFIRMED}
         if isinstance(exc, AuthExpired | CredentialsError):
-            reason = (
-                str(exc) if isinstance(exc, CredentialsError) else (exc.user_message or str(exc))
-            )
+            # The user sees Pregonero's translated sentence; the record keeps the
+            # network's own words too.
+            reason = str(exc)
+            network_words = "" if isinstance(exc, CredentialsError) else exc.user_message
+            if network_words and network_words not in reason:
+                reason = f"{reason} ({network_words})"
             self._move(
                 delivery,
                 S.BLOCKED,
@@ -334,6 +479,14 @@ class PublishingService:
             return S.FAILED
         if isinstance(exc, Rejected):
             message = exc.user_message or str(exc)
+            # A post that exists although the attempt failed (LinkedIn cut its text short):
+            # its id and permalink are recorded so it is never sent again blindly.
+            exists = getattr(exc, "published", None)
+            found = (
+                {"remote_id": exists.remote_id, "permalink": exists.permalink}
+                if isinstance(exists, Published)
+                else {}
+            )
             self._move(
                 delivery,
                 S.FAILED,
@@ -341,6 +494,7 @@ class PublishingService:
                 expect=expect,
                 detail=f"{exc.code} {exc}",
                 last_error=message,
+                **found,
             )
             return S.FAILED
         if isinstance(exc, NetworkError):
@@ -376,10 +530,12 @@ class PublishingService:
         delivery = self.store.get_delivery(delivery_id)
         if delivery.state != S.UNCONFIRMED:
             return delivery.state
+        if self.handoffs is not None and self.handoffs.was_hand_off(delivery):
+            return self.handoffs.reconcile(delivery_id)
         post = self.store.get_post(delivery.post_id)
         account = self.store.get_account(delivery.account_id)
         try:
-            client = self.accounts.client(account)
+            client = self.client_for(account)
             found = self._find(client, post, delivery)
         except UnknownOutcome as exc:
             # The network cannot say for sure: never guess, the user decides.

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 from app.clock import Clock
-from app.errors import ValidationError
+from app.errors import AppError, ValidationError
 from app.events import PublishListener
 from app.i18n import _, ngettext
 from app.models import Delivery, DeliveryState, KeyDate, Post
@@ -47,8 +47,8 @@ QUEUED = frozenset({S.SCHEDULED})
 class HandOffHook(Protocol):
     """What a move does to a delivery a network already holds (``handed_off``).
 
-    No network hands posts off natively yet; when one does, implement this with its
-    ``reschedule_natively`` and pass it to :class:`RescheduleService`.
+    Implemented by :class:`app.services.handoff.HandOffService` (AppContext sets it):
+    moved on the network, or taken back when the new time leaves its window.
     """
 
     def check_move(self, post: Post, delivery: Delivery, new_due: datetime) -> str:
@@ -490,6 +490,15 @@ class RescheduleService:
         post = self.store.get_post(move.post_id)
         if self._gone(post):
             return False  # published since the preview
+        if move.new_due != move.old_due:
+            # The networks' copies first: if one cannot move, the post stays where it was.
+            for delivery in post.deliveries:
+                if delivery.state == S.HANDED_OFF:
+                    try:
+                        self.hand_off.apply_move(post, delivery, move.new_due)
+                    except AppError as exc:
+                        self.listener.notice(str(exc))
+                        return False
         fields: dict[str, object] = {"due_at": move.new_due}
         if move.pin is not None:
             fields["pin_offset_days"], fields["pin_time"] = move.pin
@@ -513,8 +522,6 @@ class RescheduleService:
                     due_at=move.new_due,
                 ):
                     self.listener.delivery_changed(delivery.id, post.id, S.SCHEDULED.value)
-            elif delivery.state == S.HANDED_OFF:
-                self.hand_off.apply_move(post, delivery, move.new_due)
         return True
 
 

@@ -25,7 +25,9 @@ def _fill(store: Store, posts: list[Post]) -> list[Post]:
         chunk = ids[start : start + 500]
         marks = ", ".join("?" for _i in chunk)
         for r in store.db.query(
-            f"SELECT * FROM media WHERE post_id IN ({marks}) ORDER BY position, id", chunk
+            f"SELECT * FROM media WHERE post_id IN ({marks}) AND network = ''"
+            " ORDER BY position, id",
+            chunk,
         ):
             media[r["post_id"]].append(media_from_row(r, store.media_dir))
         for r in store.db.query(

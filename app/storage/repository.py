@@ -428,9 +428,13 @@ class Store:
         post.media = [
             media_from_row(r, self.media_dir)
             for r in self._rows(
-                "SELECT * FROM media WHERE post_id = ? ORDER BY position, id", (post.id,)
+                "SELECT * FROM media WHERE post_id = ? AND network = '' ORDER BY position, id",
+                (post.id,),
             )
         ]
+        from app.storage.variants import load_variants  # noqa: PLC0415 - it imports us
+
+        post.variants = load_variants(self, post.id)
         post.deliveries = [
             delivery_from_row(r)
             for r in self._rows(
@@ -514,15 +518,17 @@ class Store:
         height: int | None,
         alt_text: str,
         now: datetime,
+        network: str = "",
     ) -> MediaFile:
-        """Attach a stored media file at the end of the post's media."""
+        """Attach a stored media file at the end of the post's media (``network`` '' =
+        shared, else only that network's variant)."""
         with self.transaction() as conn:
             position = conn.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM media WHERE post_id = ?", (post_id,)
             ).fetchone()[0]
             cur = conn.execute(
                 "INSERT INTO media(post_id, position, path, original_name, sha256, size_bytes, "
-                "mime, width, height, alt_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "mime, width, height, alt_text, network) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     post_id,
                     position,
@@ -534,6 +540,7 @@ class Store:
                     width,
                     height,
                     alt_text,
+                    network,
                 ),
             )
             conn.execute("UPDATE posts SET updated_at = ? WHERE id = ?", (to_iso(now), post_id))

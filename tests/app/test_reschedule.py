@@ -11,6 +11,7 @@ import pytest
 from app.clock import FixedClock
 from app.context import AppContext
 from app.models import DeliveryState as S
+from app.services.reschedule import NoHandOff
 from app.settings import HOLIDAY_COUNTRY, HOLIDAY_SUBDIVISION
 from app.timeutil import format_local, local_to_utc, parse_local
 from app.workdays import HolidayCalendar
@@ -153,6 +154,9 @@ def test_a_handed_off_post_goes_through_the_hook(ctx: AppContext) -> None:
     post_id = scheduled(ctx, "2027-01-20 10:00")
     delivery = ctx.posts.get(post_id).deliveries[0]
     ctx.store.transition(delivery.id, S.HANDED_OFF, "test", now=NOW)
+    # The context wires the native hand-off service (moves follow on the network; see
+    # tests/app/test_handoff.py); a hook that refuses is still consulted.
+    ctx.reschedule.hand_off = NoHandOff()
     (move,) = ctx.reschedule.by_days([post_id], 1).moves
     assert not move.ok and "network already holds" in move.problem
 

@@ -102,7 +102,7 @@ def test_reconnect_and_remove(
 ) -> None:
     ctx.accounts.mark_needs_reconnect(account, "The token expired.")
     dialog = make(qtbot, ctx, bridge)
-    assert rows(dialog)[0][3] == "Needs reconnect: The token expired."
+    assert rows(dialog)[0][3] == "Reconnect needed: The token expired."
 
     form = dialog.reconnect_selected()
     assert form is not None

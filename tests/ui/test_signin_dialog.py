@@ -141,7 +141,7 @@ def test_expired_shows_reconnect_needed_and_reconnect_renews(
     account = ctx.accounts.list()[0]
     ctx.accounts.mark_needs_reconnect(account, "X no longer accepts this sign-in.")
     dialog.reload()
-    assert status(dialog) == "Needs reconnect: X no longer accepts this sign-in."
+    assert status(dialog) == "Reconnect needed: X no longer accepts this sign-in."
     signin = dialog.reconnect_selected()
     assert signin is not None and not signin.isVisible()  # renewed without asking
     assert status(dialog) == "Connected"

@@ -76,6 +76,8 @@ class AgendaView(QTreeWidget):
                 if chip.other_zone:
                     item.setToolTip(0, chip.time_label)
                 item.setForeground(2, QBrush(style.state_colour(chip.state)))
+                if chip.handed_off_text:
+                    item.setToolTip(2, chip.handed_off_text)
                 item.setToolTip(1, ", ".join(network_label(n) for n in chip.networks))
                 if chip.review:
                     item.setToolTip(3, chip.review)

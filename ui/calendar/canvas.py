@@ -190,6 +190,8 @@ class ChipCanvas(QWidget):
             ]
             if chip.review:
                 lines.append("⚠ " + chip.review)
+            if chip.handed_off_text:
+                lines.append(chip.handed_off_text)
             if not chip.movable:
                 lines.append(_("Published (or being published): it cannot be moved."))
             QToolTip.showText(event.globalPos(), "\n".join(lines), self)

@@ -9,10 +9,11 @@ from datetime import date, datetime, time, timedelta
 from app.context import AppContext
 from app.errors import ValidationError
 from app.models import Account, DeliveryState, Post
+from app.services.handoff import handed_off_label
 from app.storage import planning
 from app.timeutil import local_to_utc, zone
 from ui.calendar.dates import short_day
-from ui.queue_model import first_line
+from ui.queue_model import first_line, network_label
 
 S = DeliveryState
 
@@ -61,6 +62,15 @@ class Chip:
     zone_name: str = ""
     own: datetime | None = None
     calendar_zone: str = ""
+    handed_off_to: tuple[str, ...] = ()
+    """Network keys holding the post to publish it by themselves (native hand-off)."""
+
+    @property
+    def handed_off_text(self) -> str:
+        """ "Handed off to Facebook: it goes out even if this computer is off." or ""."""
+        if not self.handed_off_to:
+            return ""
+        return handed_off_label(", ".join(network_label(n) for n in self.handed_off_to))
 
     @property
     def day(self) -> date:
@@ -162,6 +172,15 @@ class CalendarData:
             zone_name=post.tz,
             own=own,
             calendar_zone=self.zone_name,
+            handed_off_to=tuple(
+                sorted(
+                    {
+                        self.accounts[d.account_id].network
+                        for d in live
+                        if d.state == S.HANDED_OFF and d.account_id in self.accounts
+                    }
+                )
+            ),
         )
 
     def load(self, first: date, last: date, filters: Filters) -> dict[date, list[Chip]]:
