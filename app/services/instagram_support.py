@@ -1,7 +1,10 @@
-"""Glue between the publishing pipeline and the Instagram client (hooks to call).
+"""Glue between the publishing pipeline and the Instagram client.
 
-* :func:`configure_client`: right after ``AccountService.client(account)``, give an
-  Instagram client the media host configured for the account (public URLs for images).
+:func:`install` puts the hooks on a :class:`PublishingService` (``client_setup``: the media
+host; ``after_published``: clean-up and the live publishing quota). The pieces:
+
+* :func:`configure_client`: give an Instagram client the media host configured for the
+  account (public URLs for images).
 * :func:`lead_seconds`: how long before ``due_at`` to call ``client.prepare(post)``.
 * :func:`save_media_host` / :func:`media_host_of`: the account settings' media host
   (non-secret settings in ``accounts.options``, the secret in the keyring).
@@ -12,16 +15,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Protocol
 
-from app.errors import CredentialsError
+from app.errors import AppError, CredentialsError
 from app.mediahost.config import OPTIONS_KEY, MediaHostConfig, host_from_options, secret_user
 from app.models import Account
 from app.networks.base import Network, OutgoingPost
 from app.networks.instagram import Instagram
 from app.secrets import CredentialStore
 from app.services.accounts import SECRET_USERS
+from app.services.quota import refresh_quota
 from app.storage.repository import Store
+from app.storage.variants import set_account_option
+
+log = logging.getLogger(__name__)
+
+
+class PublishingLike(Protocol):
+    """What :func:`install` needs of the publishing service."""
+
+    store: Store
+    client_setup: list[Callable[[Network, Account], Network]]
+    after_published: list[Callable[[Network, OutgoingPost], object]]
 
 
 def configure_client(client: Network, account: Account, credentials: CredentialStore) -> Network:
@@ -52,17 +70,6 @@ def cleanup_hosted(client: Network, post: OutgoingPost) -> list[str]:
     if isinstance(client, Instagram):
         return client.cleanup(post)
     return []
-
-
-def set_account_option(store: Store, account_id: int, key: str, value: Any) -> None:
-    """Write ``options[key] = value`` of account ``account_id`` (``None`` removes the key),
-    leaving the other keys as they are. Raises KeyError for an unknown account."""
-    options = dict(store.get_account(account_id).options)
-    if value is None:
-        options.pop(key, None)
-    else:
-        options[key] = value
-    store.set_account_options(account_id, options)
 
 
 def media_host_of(account: Account) -> MediaHostConfig | None:
@@ -105,3 +112,30 @@ def media_host_secret_users(account: Account) -> list[str]:
 
 if media_host_secret_users not in SECRET_USERS:
     SECRET_USERS.append(media_host_secret_users)
+
+
+def install(publishing: PublishingLike, credentials: CredentialStore) -> None:
+    """Hook Instagram into ``publishing`` (an :class:`app.services.publishing.
+    PublishingService`): every client it builds gets its account's media host, and after
+    a delivery is published the files on the host are deleted and the account's live
+    publishing quota is read into ``accounts.options`` (errors only logged)."""
+    store = publishing.store
+
+    def setup(client: Network, account: Account) -> Network:
+        return configure_client(client, account, credentials)
+
+    def done(client: Network, post: OutgoingPost) -> None:
+        if not isinstance(client, Instagram):
+            return
+        left = cleanup_hosted(client, post)
+        if left:
+            log.info("%d hosted files left to delete for %r", len(left), client)
+        account = store.find_account(network=Instagram.key, remote_id=client.remote_id)
+        if account is not None:
+            try:
+                refresh_quota(store, account, client, datetime.now(UTC))
+            except AppError:
+                log.info("publishing limit of %r not read", client)
+
+    publishing.client_setup.append(setup)
+    publishing.after_published.append(done)

@@ -17,8 +17,8 @@ from app.checks.model import Finding
 from app.checks.quota import quota_findings
 from app.models import Account, DeliveryState, Post
 from app.networks.instagram import DEFAULT_QUOTA, QUOTA_WINDOW_SECONDS, Instagram
-from app.services.instagram_support import set_account_option
 from app.storage.repository import Store
+from app.storage.variants import set_account_option
 
 OPTIONS_KEY = "publishing_limit"
 COUNTED = frozenset(
