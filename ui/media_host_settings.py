@@ -4,25 +4,34 @@
 from a public web address; videos go directly) and edits the WordPress settings. It
 holds no logic: the caller saves with :func:`app.services.instagram_support.save_media_host`
 (the password goes to the keyring, never to the database). The integrator places it in
-the accounts dialog for accounts whose network is ``"instagram"``.
+the accounts dialog for accounts whose network is ``"instagram"``: :class:`MediaHostOption`
+is the one-line summary + button to embed (like ``ui.handoff_option.HandOffOption``), and
+:class:`MediaHostDialog` the editor it opens.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.errors import ValidationError
+from app.context import AppContext
+from app.errors import CredentialsError, ValidationError
 from app.i18n import _
-from app.mediahost.config import MediaHostConfig, explanation
+from app.mediahost.config import MediaHostConfig, explanation, secret_user
 from app.mediahost.s3 import available as s3_available
+from app.models import Account
+from app.services.instagram_support import media_host_of, save_media_host
 
 
 class MediaHostBox(QGroupBox):
@@ -155,3 +164,110 @@ class MediaHostBox(QGroupBox):
         self.error.setText("\n".join(messages))
         self.error.setVisible(bool(messages))
         return messages
+
+
+def _has_secret(ctx: AppContext, account: Account) -> bool:
+    try:
+        ctx.credentials.get(secret_user(account.network, account.remote_id))
+    except CredentialsError:
+        return False
+    return True
+
+
+class MediaHostDialog(QDialog):
+    """:class:`MediaHostBox` for one Instagram account, saved on "Save" through
+    :func:`app.services.instagram_support.save_media_host` (stays open on a problem)."""
+
+    def __init__(self, ctx: AppContext, account: Account, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.account = account
+        self.setWindowTitle(_("Photos for {account}").format(account=account.name))
+        self.box = MediaHostBox(
+            media_host_of(account), has_secret=_has_secret(ctx, account), parent=self
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.box)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def save(self) -> bool:
+        """Save and close; False (dialog stays open, problem shown) when it cannot."""
+        if self.box.problems():
+            return False
+        try:
+            save_media_host(
+                self.ctx.store,
+                self.ctx.credentials,
+                self.account,
+                self.box.config(),
+                self.box.secret(),
+            )
+        except (ValidationError, CredentialsError) as exc:
+            message = (
+                _("Type the password: none is stored yet.")
+                if isinstance(exc, CredentialsError)
+                else str(exc)
+            )
+            self.box.error.setText(message)
+            self.box.error.show()
+            return False
+        self.accept()
+        return True
+
+
+class MediaHostOption(QWidget):
+    """One line for the accounts window: where the selected Instagram account's photos
+    go, and a button to change it; hidden for other networks.
+
+        option = MediaHostOption(ctx)
+        layout.addWidget(option)
+        option.set_account(account)        # when the selected account changes
+    """
+
+    def __init__(
+        self, ctx: AppContext, account: Account | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.account: Account | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.button = QPushButton(_("Photos for Instagram…"))
+        self.button.clicked.connect(self.edit)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.button)
+        self.set_account(account)
+
+    def set_account(self, account: Account | None) -> None:
+        """Show ``account``'s media host (hidden unless it is an Instagram account)."""
+        shown = account is not None and account.network == "instagram"
+        self.account = account if shown else None
+        self.setVisible(shown)
+        if account is None or not shown:
+            return
+        config = media_host_of(self.ctx.store.get_account(account.id))
+        if config is None:
+            text = _("Photos: no media host set, so only videos and reels can be published.")
+        elif config.kind == "s3":
+            text = _("Photos go through the S3 bucket {bucket}.").format(bucket=config.bucket)
+        else:
+            text = _("Photos go through the WordPress media library of {site}.").format(
+                site=config.site
+            )
+        self.summary.setText(text)
+
+    def edit(self) -> None:
+        """Open :class:`MediaHostDialog` for the account; refresh the line afterwards."""
+        if self.account is None:
+            return
+        dialog = MediaHostDialog(self.ctx, self.ctx.store.get_account(self.account.id), self)
+        dialog.exec()
+        self.set_account(self.account)

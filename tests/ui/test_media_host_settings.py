@@ -76,3 +76,45 @@ def test_saving_keeps_the_secret_out_of_the_database(tmp_path: Path) -> None:
     save_media_host(store, credentials, stored, None)
     assert media_host_of(store.get_account(account.id)) is None
     store.close()
+
+
+def test_option_in_the_accounts_window(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.clock import FixedClock
+    from app.context import AppContext
+    from tests.support.stubnet import stub_factory
+    from ui.media_host_settings import MediaHostDialog, MediaHostOption
+
+    ctx = AppContext(
+        tmp_path / "p.sqlite3",
+        clock=FixedClock(datetime(2027, 1, 1, tzinfo=UTC)),
+        client_factory=stub_factory,
+    )
+    try:
+        ig = ctx.accounts.connect("instagram", name="IG", remote_id="1784", token="tok")
+        fb = ctx.accounts.connect("facebook", name="FB", remote_id="111", token="tok")
+        option = MediaHostOption(ctx)
+        qtbot.addWidget(option)
+        option.show()
+        option.set_account(fb)
+        assert option.isHidden()
+        option.set_account(ig)
+        assert not option.isHidden() and "no media host" in option.summary.text()
+
+        def fill(dialog: MediaHostDialog) -> int:
+            dialog.box.kind.setCurrentIndex(dialog.box.kind.findData("wordpress"))
+            dialog.box.site.setText("https://empleo.example.es")
+            dialog.box.user.setText("comunicacion")
+            assert dialog.save() is False  # no password stored yet: asked for
+            assert "password" in dialog.box.error.text()
+            dialog.box.password.setText("abcd efgh")
+            assert dialog.save() is True
+            return 1
+
+        monkeypatch.setattr(MediaHostDialog, "exec", fill)
+        option.edit()
+        assert "WordPress media library of https://empleo.example.es" in option.summary.text()
+        assert ctx.credentials.get("mediahost:instagram:1784") == "abcd efgh"
+    finally:
+        ctx.close()
