@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
@@ -39,6 +41,7 @@ from app.errors import AppError, ValidationError
 from app.i18n import _, ngettext
 from app.models import PROBLEMS, Account, DeliveryEvent, DeliveryState, Post
 from app.services.posts import PostService
+from app.services.xcost import estimate_month, format_usd
 from app.timeutil import format_local
 from ui import dialogs, maintenance, style
 from ui.bridge import Bridge
@@ -347,7 +350,40 @@ class MainWindow(QMainWindow):
         self.publisher_label = QLabel()
         self.attention_label = QLabel()
         bar.addWidget(self.publisher_label, 1)
+        self.x_cost_label = QLabel()  # X charges per post (issue 5): the month's estimate
+        self.x_cost_label.setVisible(False)
+        bar.addPermanentWidget(self.x_cost_label)
         bar.addPermanentWidget(self.attention_label)
+
+    def _show_x_cost(self, accounts: list[Account]) -> None:
+        """The estimated X cost of this month (queued and already spent), when an X
+        account is connected; the tooltip has it per account."""
+        if not any(a.network == "x" for a in accounts):
+            self.x_cost_label.setVisible(False)
+            return
+        zone = self.ctx.settings.timezone
+        today = datetime.now(ZoneInfo(zone))
+        try:
+            month = estimate_month(self.ctx.store, today.year, today.month, zone)
+        except AppError:
+            return
+        self.x_cost_label.setText(
+            _("X this month: {queued} queued, {spent} spent (estimate)").format(
+                queued=format_usd(month.queued.total), spent=format_usd(month.spent.total)
+            )
+        )
+        self.x_cost_label.setToolTip(
+            "\n".join(
+                _("{account}: {queued} queued ({n} posts), {spent} spent").format(
+                    account=a.account_name,
+                    queued=format_usd(a.queued.total),
+                    n=a.queued.parts,
+                    spent=format_usd(a.spent.total),
+                )
+                for a in month.accounts
+            )
+        )
+        self.x_cost_label.setVisible(True)
 
     # -- loading -------------------------------------------------------------------
     def schedule_reload(self) -> None:
@@ -366,6 +402,7 @@ class MainWindow(QMainWindow):
             return
         self._accounts = {a.id: a for a in accounts}
         self.model.set_posts(posts, self._accounts)
+        self._show_x_cost(accounts)
         if selected is not None:
             row = self.model.row_of(selected.id)
             if row >= 0 and self.table.currentIndex().row() != row:

@@ -37,10 +37,11 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.errors import AppError, ValidationError
-from app.i18n import N_, _, current_language
+from app.i18n import N_, _, current_language, ngettext
 from app.models import MediaFile
 from app.networks.base import PostOptions
 from app.networks.registry import network_class
+from app.services.xcost import estimate_post, format_usd
 from ui import dialogs, style
 
 log = logging.getLogger(__name__)
@@ -210,6 +211,12 @@ class VariantEditor(QWidget):
         text_box.addWidget(self.same_text)
         text_box.addWidget(self.text_edit)
         text_box.addWidget(self.counter)
+        self.cost_label: QLabel | None = None
+        if self.network == "x":  # X charges per post (issue 5): the estimate, live
+            self.cost_label = QLabel()
+            self.cost_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+            self.cost_label.setStyleSheet(f"color: {style.MUTED_COLOUR}")
+            text_box.addWidget(self.cost_label)
         form.addRow(_("Description:") if self.network == "youtube" else _("Text:"), text_box)
 
         self.same_link = QCheckBox(_("Same link as the main post"))
@@ -508,6 +515,26 @@ class VariantEditor(QWidget):
         for widget in self.media_labels.values():
             widget.setVisible(own)
         _set_counter(self.counter, self.network, self.effective_text())
+        self._update_cost()
+
+    def _update_cost(self) -> None:
+        """X only: the estimated price of the post and its thread parts (default prices;
+        each X account can have its own, see ``pregonero x-cost``)."""
+        if self.cost_label is None:
+            return
+        link = self._main_link() if self.same_link.isChecked() else self.link_edit.text()
+        cost = estimate_post(
+            self.effective_text(),
+            link=link or None,
+            thread=[p.text() for p in self.thread_parts if p.text().strip()],
+        )
+        self.cost_label.setText(
+            ngettext(
+                "Estimated X cost: {cost} ({n} post)",
+                "Estimated X cost: {cost} ({n} posts)",
+                cost.parts,
+            ).format(cost=format_usd(cost.total), n=cost.parts)
+        )
 
     def _edited(self, *, at_once: bool = False) -> None:
         if self._loading or self._read_only:
@@ -560,6 +587,7 @@ class VariantEditor(QWidget):
             return None
         part = ThreadPart(self.network, len(self.thread_parts) + 2, text)
         part.edited.connect(self._edited)
+        part.edited.connect(self._update_cost)
         part.removeClicked.connect(self.remove_thread_part)
         self.thread_parts.append(part)
         self.thread_box.addWidget(part)
@@ -580,6 +608,7 @@ class VariantEditor(QWidget):
         part.deleteLater()
         for number, other in enumerate(self.thread_parts, start=2):
             other.set_number(number)
+        self._update_cost()
 
     # -- media -------------------------------------------------------------------------
     def _choose_photos(self) -> None:

@@ -146,7 +146,7 @@ class SignInFlow:
         AuthExpired, CredentialsError.
         """
         if self.listener is None:
-            raise SignInError(_("The sign-in was not started."), code="not_started")
+            raise SignInError(_("No sign-in is in progress."), code="not_started")
         callback = self.listener.wait(self.timeout)
         return self._complete(callback.code)
 

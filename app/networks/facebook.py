@@ -1221,7 +1221,10 @@ class FacebookPages(Network):
         """
         if post.options.kind in ("reel", "video") or any(m.is_video for m in post.media):
             raise Rejected(
-                _("Facebook cannot schedule videos or reels for Pregonero; it publishes them."),
+                _(
+                    "Facebook cannot schedule videos or reels for Pregonero; Pregonero"
+                    " publishes them itself."
+                ),
                 code="handoff_unsupported",
             )
         when = self._check_window(publish_at)

@@ -319,3 +319,44 @@ def test_a_version_that_cannot_be_saved_says_so(
     assert "roto.png" in yt.media_error.text()
     assert ctx.posts.variant_options(post_id, "youtube").thumbnail is None
     assert dialog.flush()  # nothing left pending: the refused thumbnail was dropped
+
+
+def test_x_tab_shows_the_estimated_cost_of_the_post_and_its_thread(
+    qtbot: QtBot, ctx: AppContext, bridge: Bridge, accounts: dict[str, Account]
+) -> None:
+    post_id = post_for_all(ctx, accounts, text="Plazo abierto")
+    dialog = make(qtbot, ctx, bridge, post_id)
+    x = dialog.variants_panel.editors["x"]
+    assert x.cost_label is not None
+    assert x.cost_label.text() == "Estimated X cost: $0.015 (1 post)"
+    part = x.add_thread_part("")
+    assert part is not None
+    part.edit.setPlainText("Más en https://labora.gva.es")  # a URL costs the higher price
+    assert x.cost_label.text() == "Estimated X cost: $0.215 (2 posts)"
+    x.remove_thread_part(part)
+    assert x.cost_label.text() == "Estimated X cost: $0.015 (1 post)"
+    assert dialog.variants_panel.editors["youtube"].cost_label is None
+
+
+def test_status_bar_shows_the_months_x_cost(
+    qtbot: QtBot, ctx: AppContext, bridge: Bridge, accounts: dict[str, Account]
+) -> None:
+    from datetime import timedelta
+
+    from app.settings import TIMEZONE
+    from ui.main_window import MainWindow
+
+    post_id = post_for_all(ctx, accounts, text="Plazo abierto")
+    ctx.posts.set_accounts(post_id, [accounts["x"].id])
+    when = ctx.clock.now() + timedelta(minutes=30)
+    ctx.posts.set_time(post_id, when, "UTC")
+    ctx.settings.set(TIMEZONE, "UTC")
+    ctx.posts.schedule(post_id, when)
+    window = MainWindow(ctx, bridge)
+    qtbot.addWidget(window)
+    window.reload()
+    label = window.x_cost_label
+    assert not label.isHidden()
+    if when.month == ctx.clock.now().month:  # not on the last half hour of a month
+        assert "$0.015 queued" in label.text()
+    assert "Equis" in label.toolTip()

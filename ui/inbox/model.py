@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.i18n import _
+from app.i18n import N_, _
 from app.inbox.actions import reason_label
 from app.inbox.records import state_label
 from app.storage.inbox import Comment
@@ -19,13 +19,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 #: Columns: (key, English header for _()).
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("state", "State"),
-    ("written", "Written"),
-    ("author", "Author"),
-    ("comment", "Comment"),
-    ("post", "Post"),
-    ("network", "Network"),
-    ("account", "Account"),
+    ("state", N_("State")),
+    ("written", N_("Written")),
+    ("author", N_("Author")),
+    ("comment", N_("Comment")),
+    ("post", N_("Post")),
+    ("network", N_("Network")),
+    ("account", N_("Account")),
 )
 COL = {key: i for i, (key, _label) in enumerate(COLUMNS)}
 

@@ -132,7 +132,7 @@ class SavedRepliesDialog(QDialog):
                 self.editing,
             )
         except AppError as exc:
-            dialogs.show_error(self, _("Saved reply not saved"), dialogs.describe_error(exc))
+            dialogs.show_error(self, _("Could not save the reply"), dialogs.describe_error(exc))
             return None
         self.reload(select=reply_id)
         self.changed.emit()

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.errors import AppError
-from app.i18n import _, ngettext
+from app.i18n import N_, _, ngettext
 from app.inbox.actions import REASONS, ReplyOutcome, reason_label
 from app.inbox.templates import language_label
 from app.storage.inbox import Comment, CommentFilter
@@ -50,10 +50,10 @@ RELOAD_DELAY_MS = 300
 
 #: State filter choices: (label, states).
 STATE_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Open", ("open",)),
-    ("Answered", ("answered",)),
-    ("Handled", ("handled",)),
-    ("All", ()),
+    (N_("Open comments"), ("open",)),
+    (N_("Answered comments"), ("answered",)),
+    (N_("Handled comments"), ("handled",)),
+    (N_("All comments"), ()),
 )
 
 
@@ -494,7 +494,7 @@ class InboxView(QWidget):
         tasks.run_in_background(
             lambda: self.ctx.inbox.mark_handled(ids, reason, hide=hide),
             self._handled,
-            self._failed(_("Not marked handled")),
+            self._failed(_("Could not mark it handled")),
         )
 
     def _handled(self, problems: list[str]) -> None:
@@ -540,7 +540,7 @@ class InboxView(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.check_button.setEnabled(True)
-            dialogs.show_error(self, _("Comments not checked"), dialogs.describe_error(exc))
+            dialogs.show_error(self, _("Could not check for comments"), dialogs.describe_error(exc))
 
         tasks.run_in_background(lambda: self.ctx.inbox.collect(force=True), done, failed)
 
@@ -574,7 +574,7 @@ class InboxView(QWidget):
         try:
             n = self.ctx.inbox.export_csv(path)
         except AppError as exc:
-            dialogs.show_error(self, _("Not exported"), dialogs.describe_error(exc))
+            dialogs.show_error(self, _("Could not export"), dialogs.describe_error(exc))
             return None
         done = ngettext("{n} comment exported to {path}.", "{n} comments exported to {path}.", n)
         self.message.emit(done.format(n=n, path=path))
