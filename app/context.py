@@ -12,7 +12,7 @@ from app.events import ListenerHub
 from app.inbox.service import InboxService
 from app.networks.registry import create_client
 from app.secrets import CredentialStore
-from app.services import youtube_support
+from app.services import instagram_support, youtube_support
 from app.services.accounts import HEALTH_NOTES, AccountService, ClientFactory
 from app.services.campaigns import CampaignService
 from app.services.handoff import HandOffService
@@ -93,6 +93,8 @@ class AppContext:
         self.posts.handoffs = self.handoffs
         self.pause.handoffs = self.handoffs
         self.reschedule.hand_off = self.handoffs
+        # Instagram: media host for photos, its files deleted after publishing, live quota.
+        instagram_support.install(self.publishing, self.credentials)
         # YouTube: the day's quota use kept per account and shown in its health.
         self.publishing.client_setup.append(youtube_support.quota_setup(self.store))
         if youtube_support.health_notes not in HEALTH_NOTES:

@@ -9,11 +9,12 @@ upload videos yet (Facebook) gets an error for any video.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from PIL import Image
 
+from app.checks.instagram import instagram_media_findings
 from app.checks.limits import MediaRules, VideoRules, media_rules, video_rules
 from app.checks.model import ERROR, WARNING, Finding, MediaItem
 from app.checks.video import VIDEO_SUFFIXES, VideoInfo, inspect_video
@@ -227,7 +228,11 @@ def _video_findings(item: MediaItem, networks: Sequence[str], field: str) -> lis
 
 
 def check_media(
-    items: Sequence[MediaItem], networks: Sequence[str], *, alt_required: bool = True
+    items: Sequence[MediaItem],
+    networks: Sequence[str],
+    *,
+    alt_required: bool = True,
+    kinds: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """Findings for ``items`` (in post order) sent to every network in ``networks``.
 
@@ -241,6 +246,9 @@ def check_media(
     ``media_video_too_short``, ``media_video_too_long``, ``media_too_large``,
     ``media_video_too_wide``, ``media_aspect`` (errors).
     ``field`` is ``"media:N"`` (0-based), or ``"media"`` for the count.
+    ``kinds`` maps a network key to the post's kind there (``"feed"``, ``"reel"``,
+    ``"story"``; default feed): Instagram's findings depend on it
+    (:func:`app.checks.instagram.instagram_media_findings`).
     Raises ValidationError for an unknown network key.
     """
     rules = {key: media_rules(key) for key in networks}
@@ -296,4 +304,6 @@ def check_media(
             )
         for key, rule in rules.items():
             findings.extend(_rule_findings(item, info, key, rule, field))
+    if "instagram" in rules:
+        findings = instagram_media_findings(items, (kinds or {}).get("instagram", ""), findings)
     return findings

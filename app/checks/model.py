@@ -34,6 +34,9 @@ class Finding:
     * ``suggestion``: replacement text for ``span`` when one fix is obvious (for
       ``field="text"``), or a short hint (for other fields); ``None`` otherwise.
     * ``network``: the target network key the finding is about, ``None`` if all.
+    * ``fix``: a machine code for a fix the UI can offer on a media file, or ``None``:
+      ``"fit_aspect:<low>:<high>"`` (pad or crop, see :mod:`app.media_fit`) or
+      ``"convert_rgb"`` (write an sRGB JPEG copy).
     """
 
     code: str
@@ -43,6 +46,7 @@ class Finding:
     field: str = "text"
     suggestion: str | None = None
     network: str | None = None
+    fix: str | None = None
 
     @property
     def is_error(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from app.checks.dates import check_dates
@@ -37,6 +37,7 @@ def run_checks(
     fetch: Fetch | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     alt_required: bool = True,
+    kinds: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """Check a post and return its findings, errors first, then in text order.
 
@@ -54,6 +55,7 @@ def run_checks(
       never contacts local addresses) with ``timeout`` seconds per link. Offline, the
       checks do no I/O besides reading the media files, and take milliseconds.
     * ``alt_required``: missing alt text is an error (default) or only a warning.
+    * ``kinds``: the post's kind per network (``{"instagram": "reel"}``; default feed).
 
     Raises ValueError for a naive ``publish_at``; ValidationError for an unknown zone or
     network.
@@ -69,7 +71,7 @@ def run_checks(
     )
     findings += check_length(text, networks)
     findings += check_caption_counts(text, networks)
-    findings += check_media(media, networks, alt_required=alt_required)
+    findings += check_media(media, networks, alt_required=alt_required, kinds=kinds)
     findings += check_links(text, link, online=online, fetch=fetch, timeout=timeout)
     findings += check_repeats(text, recent_texts)
     findings += check_hashtags(text)

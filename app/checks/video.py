@@ -227,3 +227,57 @@ def inspect_video(path: Path) -> VideoInfo:
     container = "MOV" if brand == b"qt  " else "MP4"
     codec = CODEC_NAMES.get(track.fourcc, track.fourcc.strip() or "?")
     return VideoInfo(container, codec, width, height, length, size)
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """The sound track of a video: ``codec`` ("AAC" or mutagen's codec string, e.g.
+    "mp4a.40.2" → "AAC"), ``sample_rate`` in Hz and ``channels``."""
+
+    codec: str
+    sample_rate: int
+    channels: int
+
+
+def inspect_audio(path: Path) -> AudioInfo | None:
+    """The sound track of an MP4/MOV file, or None when it has none or cannot be read
+    (:func:`inspect_video` reports unreadable files)."""
+    try:
+        info = MP4(path).info
+    except (MutagenError, OSError):
+        return None
+    raw = str(getattr(info, "codec", "") or "")
+    rate = int(getattr(info, "sample_rate", 0) or 0)
+    if not raw or not rate:
+        return None
+    codec = "AAC" if raw.startswith("mp4a.40") else raw
+    return AudioInfo(codec, rate, int(getattr(info, "channels", 0) or 0))
+
+
+def moov_first(path: Path) -> bool:
+    """True when the file's index (``moov``) comes before its media data (``mdat``):
+    "fast start", which Instagram asks for. True too when it cannot tell."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            pos = 0
+            while pos + 8 <= size:
+                fh.seek(pos)
+                head = fh.read(16)
+                if len(head) < 8:
+                    return True
+                box, kind = struct.unpack_from(">I4s", head)
+                if kind == b"moov":
+                    return True
+                if kind == b"mdat":
+                    return False
+                if box == 1 and len(head) == 16:
+                    (box,) = struct.unpack_from(">Q", head, 8)
+                elif box == 0:
+                    return True
+                if box < 8:
+                    return True
+                pos += box
+    except OSError:
+        return True
+    return True

@@ -12,12 +12,14 @@ from app.errors import ValidationError
 from app.i18n import _
 from app.networks.base import Network
 from app.networks.facebook import FacebookPages
+from app.networks.instagram import Instagram
 from app.networks.linkedin import LinkedIn
 from app.networks.x import XAccount
 from app.networks.youtube import YouTube
 
 NETWORKS: dict[str, type[Network]] = {
     FacebookPages.key: FacebookPages,
+    Instagram.key: Instagram,
     LinkedIn.key: LinkedIn,
     XAccount.key: XAccount,
     YouTube.key: YouTube,

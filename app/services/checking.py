@@ -21,6 +21,7 @@ from app.i18n import _
 from app.models import DeliveryState, Post
 from app.networks.registry import network_class
 from app.placeholders import render, unknown_placeholders
+from app.services.quota import quota_findings_for
 from app.storage.planning import key_date_names
 from app.storage.repository import CheckOverride, Store
 
@@ -45,6 +46,8 @@ class CheckInput:
     recent_texts: tuple[str, ...] = ()
     media_names: tuple[str, ...] = ()
     """The photos' names as the user knows them (stored copies have hashed names)."""
+    kinds: tuple[tuple[str, str], ...] = ()
+    """``(network, kind)`` of networks whose version is not a feed post ("reel", "story")."""
 
     def run(
         self, *, online: bool = False, fetch: Fetch | None = None, timeout: float = DEFAULT_TIMEOUT
@@ -63,6 +66,7 @@ class CheckInput:
             online=online,
             fetch=fetch,
             timeout=timeout,
+            kinds=dict(self.kinds),
         )
         return [self._named(f) for f in findings]
 
@@ -167,7 +171,7 @@ class CheckService:
             key_date_id=post.pin_key_date_id,
             post_id=post.id,
             media_names=[m.original_name for m in post.media],
-        )
+        ).with_changes(kinds=post_kinds(post))
 
     def findings(
         self, post: Post, when: datetime | None = None, *, online: bool = False
@@ -202,7 +206,8 @@ class CheckService:
             )
             for name in dict.fromkeys(unknown_placeholders(post.text, key_dates))
         ]
-        return unknown + found
+        quota = quota_findings_for(self.store, post, when or post.due_at or self.clock.now())
+        return unknown + quota + found
 
     def _variant_findings(
         self,
@@ -271,6 +276,17 @@ def _has_own_content(post: Post, network: str) -> bool:
     return variant is not None and (
         variant.text is not None or variant.link is not None or variant.own_media
     )
+
+
+def post_kinds(post: Post) -> tuple[tuple[str, str], ...]:
+    """``(network, kind)`` of the post's versions that are not feed posts (media rules
+    depend on it: an Instagram story or reel is 9:16, not 4:5 … 1.91:1)."""
+    found = []
+    for network, variant in sorted(post.variants.items()):
+        kind = variant.options.get("kind") if isinstance(variant.options, dict) else None
+        if isinstance(kind, str) and kind and kind != "feed":
+            found.append((network, kind))
+    return tuple(found)
 
 
 def _span(text: str, needle: str) -> tuple[int, int] | None:
