@@ -40,6 +40,7 @@ from app.services.accounts import AccountHealth
 from ui import dialogs, style, tasks
 from ui.bridge import Bridge
 from ui.handoff_option import HandOffOption
+from ui.media_host_settings import MediaHostOption
 from ui.queue_model import network_label
 from ui.signin_dialog import SignInDialog, initials_icon, load_picture, provider_title
 
@@ -323,6 +324,8 @@ class AccountsDialog(QDialog):
         layout.addWidget(self.detail_label)
         self.handoff_option = HandOffOption(ctx)
         layout.addWidget(self.handoff_option)
+        self.media_host_option = MediaHostOption(ctx)  # Instagram: where photos go
+        layout.addWidget(self.media_host_option)
 
         row = QHBoxLayout()
         self.add_button = QPushButton(_("Add account"))
@@ -443,6 +446,7 @@ class AccountsDialog(QDialog):
             button.setEnabled(account is not None)
         self.detail_label.setText(self._details(account) if account else "")
         self.handoff_option.set_account(account)
+        self.media_host_option.set_account(account)
 
     def _details(self, account: Account) -> str:
         """The selected account's health, one fact per line: what is wrong (if

@@ -9,6 +9,8 @@ composer only shows what it says.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import zoneinfo
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -42,6 +44,7 @@ from app.checks import Finding
 from app.context import AppContext
 from app.errors import AppError, ValidationError
 from app.i18n import _, current_language
+from app.media_fit import RGB_FIX, parse_fix, to_rgb
 from app.models import PROBLEMS, Account, DeliveryState, MediaFile, Post
 from app.networks.registry import NETWORKS, network_class
 from app.placeholders import placeholders, render, unknown_placeholders
@@ -55,10 +58,10 @@ from app.timeutil import (
     to_local,
     zone,
 )
-from ui import dialogs, review_dialog, style, tasks
+from ui import dialogs, fit_dialog, review_dialog, style, tasks
 from ui.bridge import Bridge
 from ui.findings_view import FindingsView, apply_suggestion, highlight, select_span
-from ui.queue_model import format_when
+from ui.queue_model import format_when, network_label
 from ui.variants import VariantsPanel
 
 log = logging.getLogger(__name__)
@@ -167,6 +170,16 @@ class MediaRow(QFrame):
         """Lock the alt text and hide the remove button."""
         self.alt_edit.setReadOnly(read_only)
         self.remove_button.setVisible(not read_only)
+
+    def show_file(self, media: MediaFile) -> None:
+        """Show ``media``'s (new) file: thumbnail and size (after a pad or crop)."""
+        pixmap = thumbnail(media.path)
+        if pixmap.isNull():
+            self.thumb.setText(_("no preview"))
+        else:
+            self.thumb.setPixmap(pixmap)
+        size = f"{media.width} × {media.height}" if media.width and media.height else ""
+        self.name_label.setText(media.original_name + (f"   ·   {size}" if size else ""))
 
 
 class Composer(QDialog):
@@ -286,7 +299,7 @@ class Composer(QDialog):
         text_box.addWidget(self.placeholder_label)
         self.findings_view = FindingsView()
         self.findings_view.activated.connect(lambda f: select_span(self.text_edit, f))
-        self.findings_view.applyRequested.connect(lambda f: apply_suggestion(self.text_edit, f))
+        self.findings_view.applyRequested.connect(self._apply_finding)
         text_box.addWidget(self.findings_view)
         form.addRow(_("Text:"), text_box)
 
@@ -740,6 +753,69 @@ class Composer(QDialog):
                 self.bridge.post_changed()
             self.postSaved.emit(post_id)
         return added
+
+    def _apply_finding(self, finding: Finding) -> None:
+        if finding.fix:
+            self.fix_media(finding)
+        else:
+            apply_suggestion(self.text_edit, finding)
+
+    def fix_media(self, finding: Finding) -> bool:
+        """Offer the fix a media finding carries: pad or crop to the network's shape
+        (the user chooses in :func:`ui.fit_dialog.ask_fit`) or an sRGB JPEG copy (after
+        confirming). The chosen copy replaces the file in the post; the original file is
+        never changed. True when the post now uses a new file."""
+        if self._post_id is None or self._read_only or not finding.field.startswith("media:"):
+            return False
+        try:
+            index = int(finding.field.split(":", 1)[1])
+        except ValueError:
+            return False
+        media = self.ctx.posts.media_at(self._post_id, finding.network, index)
+        if media is None:
+            return False
+        work_dir = Path(tempfile.mkdtemp(prefix="pregonero-fit-"))
+        label = network_label(finding.network) if finding.network else ""
+        target = parse_fix(finding.fix)
+        try:
+            if target is not None:
+                chosen = fit_dialog.ask_fit(
+                    self, Path(media.path), target, work_dir, network=label or "Instagram"
+                )
+            elif finding.fix == RGB_FIX and dialogs.confirm(
+                self,
+                _("Convert the photo"),
+                _(
+                    "Make a JPEG copy of {name} in standard colours (sRGB) and use it in"
+                    " this post? The original file is not changed."
+                ).format(name=media.original_name),
+                _("Make the copy"),
+            ):
+                chosen = to_rgb(Path(media.path), dest_dir=work_dir)
+            else:
+                return False
+            if chosen is None:
+                return False
+            updated = self.ctx.posts.replace_media(self._post_id, media.id, chosen)
+        except (AppError, OSError, KeyError) as exc:
+            self._show_media_errors(
+                [dialogs.describe_error(exc) if isinstance(exc, AppError) else str(exc)]
+            )
+            return False
+        finally:
+            shutil.rmtree(work_dir, ignore_errors=True)
+        for row in self.media_rows:
+            if row.media_id == updated.id:
+                row.show_file(updated)
+        if updated.network:
+            editor = self.variants_panel.editors.get(updated.network)
+            if editor is not None:
+                editor.load(self._post_id)
+        self._mark_saved()
+        if self.bridge is not None:
+            self.bridge.post_changed()
+        self._checks_soon()
+        return True
 
     def _show_media_errors(self, errors: list[str]) -> None:
         if errors:

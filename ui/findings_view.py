@@ -96,7 +96,10 @@ def apply_suggestion(edit: QPlainTextEdit, finding: Finding) -> bool:
 
 
 def can_apply(finding: Finding) -> bool:
-    """True when the finding's suggestion is replacement text for a span of the text."""
+    """True when the finding's suggestion is replacement text for a span of the text, or
+    when it offers a fix for a media file (pad/crop, colour conversion)."""
+    if finding.fix and finding.field.startswith("media:"):
+        return True
     return finding.suggestion is not None and finding.span is not None and finding.field == "text"
 
 
@@ -175,6 +178,8 @@ class FindingsView(QWidget):
         finding = self.current()
         self.apply_button.setVisible(any(can_apply(f) for f in self.findings))
         self.apply_button.setEnabled(finding is not None and can_apply(finding))
+        media_fix = finding is not None and bool(finding.fix)
+        self.apply_button.setText(_("Fix the photo…") if media_fix else _("Apply suggestion"))
 
     def _on_clicked(self, item: QListWidgetItem) -> None:
         row = self.list.row(item)

@@ -265,7 +265,12 @@ class PostService:
         again before its time), and copies networks hold are updated."""
         for delivery in post.deliveries:
             if delivery.progress and delivery.state in EDITABLE - {S.HANDED_OFF}:
-                variant_store.clear_progress(self.store, delivery.id)
+                # Files already put on a media host stay listed, so the clean-up after
+                # publishing still deletes them.
+                hosted = delivery.progress.get("hosted")
+                variant_store.save_progress(
+                    self.store, delivery.id, {"hosted": hosted} if hosted else {}
+                )
         if any(d.state == S.HANDED_OFF for d in post.deliveries):
             self.handoffs.content_changed(post.id)
 
@@ -325,6 +330,46 @@ class PostService:
         post = self._editable(post_id)
         self.store.update_media(media_id, alt_text=alt_text.strip())
         self._content_changed(post)
+
+    def replace_media(self, post_id: int, media_id: int, path: Path) -> MediaFile:
+        """Use the image at ``path`` (e.g. a padded or cropped copy the user chose) in
+        place of media ``media_id``: same position, alt text and network; the original
+        file is not changed. Raises ValidationError for a bad file, KeyError for an
+        unknown media id."""
+        post = self._editable(post_id)
+        media = next((m for m in self._all_media(post) if m.id == media_id), None)
+        if media is None:
+            raise KeyError(media_id)
+        stored, digest, info = self._store_file(path)
+        self.store.replace_media_file(
+            media_id,
+            path=str(stored),
+            sha256=digest,
+            size_bytes=info.size_bytes,
+            mime=info.mime,
+            width=info.width,
+            height=info.height,
+        )
+        self._content_changed(post)
+        return next(m for m in self._all_media(self.get(post_id)) if m.id == media_id)
+
+    def media_at(self, post_id: int, network: str | None, index: int) -> MediaFile | None:
+        """The ``index``-th (0-based) media file that goes to ``network`` (its own media
+        when its version has them, else the shared ones; ``None`` network = shared), as
+        a check's ``media:N`` finding names it; None when there is no such file."""
+        post = self.get(post_id)
+        media = post.media
+        variant = post.variants.get(network or "")
+        if variant is not None and variant.own_media:
+            media = variant.media
+        return media[index] if 0 <= index < len(media) else None
+
+    @staticmethod
+    def _all_media(post: Post) -> builtins.list[MediaFile]:
+        media = builtins.list(post.media)
+        for variant in post.variants.values():
+            media.extend(variant.media)
+        return media
 
     def remove_media(self, post_id: int, media_id: int) -> None:
         """Detach a media file from the post."""

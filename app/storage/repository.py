@@ -554,6 +554,34 @@ class Store:
         with self.transaction() as conn:
             conn.execute("UPDATE media SET alt_text = ? WHERE id = ?", (alt_text, media_id))
 
+    def replace_media_file(
+        self,
+        media_id: int,
+        *,
+        path: str,
+        sha256: str,
+        size_bytes: int,
+        mime: str,
+        width: int | None,
+        height: int | None,
+    ) -> None:
+        """Point a media row at another stored file (e.g. a padded copy), keeping its
+        position, alt text, original name and network."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE media SET path = ?, sha256 = ?, size_bytes = ?, mime = ?, width = ?,"
+                " height = ? WHERE id = ?",
+                (
+                    _relative(path, self.media_dir),
+                    sha256,
+                    size_bytes,
+                    mime,
+                    width,
+                    height,
+                    media_id,
+                ),
+            )
+
     def remove_media(self, media_id: int) -> None:
         """Detach a media file from its post."""
         with self.transaction() as conn:

@@ -246,6 +246,19 @@ def test_editing_drops_work_prepared_for_the_old_content(ctx: AppContext) -> Non
     assert ctx.store.get_delivery(delivery.id).progress == {}
 
 
+def test_editing_keeps_the_list_of_files_on_the_media_host(ctx: AppContext) -> None:
+    """Files put on a media host for the old content are still deleted after publishing."""
+    post_id = draft(ctx, "Hola")
+    ctx.posts.schedule(post_id, NOW + timedelta(minutes=30))
+    delivery = ctx.posts.get(post_id).deliveries[0]
+    ctx.store.db.conn.execute(
+        "UPDATE deliveries SET progress = ? WHERE id = ?",
+        ('{"container": "c1", "hosted": ["wordpress:41"]}', delivery.id),
+    )
+    ctx.posts.update_text(post_id, "Nuevo texto")
+    assert ctx.store.get_delivery(delivery.id).progress == {"hosted": ["wordpress:41"]}
+
+
 def test_video_attached_with_its_size_and_duration(ctx: AppContext, tmp_path: Path) -> None:
     samples = Path("/work/shared/samples")
     videos = sorted(samples.rglob("*.mp4")) if samples.exists() else []
