@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from app.context import AppContext
 from app.errors import AppError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Account
 from app.networks.registry import network_class
 from ui import dialogs, style
@@ -78,8 +78,11 @@ class HandOffOption(QWidget):
             dialogs.show_error(
                 self,
                 _("Native scheduling"),
-                _(
-                    "{n} post(s) could not be taken back from the network (no answer). "
-                    "Delete them there, or try again later."
+                ngettext(
+                    "{n} post could not be taken back from the network (no answer). "
+                    "Delete it there, or try again later.",
+                    "{n} posts could not be taken back from the network (no answer). "
+                    "Delete them there, or try again later.",
+                    len(stuck),
                 ).format(n=len(stuck)),
             )

@@ -374,7 +374,11 @@ class MainWindow(QMainWindow):
         )
         self.x_cost_label.setToolTip(
             "\n".join(
-                _("{account}: {queued} queued ({n} posts), {spent} spent").format(
+                ngettext(
+                    "{account}: {queued} queued ({n} post), {spent} spent",
+                    "{account}: {queued} queued ({n} posts), {spent} spent",
+                    a.queued.parts,
+                ).format(
                     account=a.account_name,
                     queued=format_usd(a.queued.total),
                     n=a.queued.parts,

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from app.clock import Clock
 from app.errors import ValidationError
 from app.events import PublishListener
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Delivery, DeliveryState
 from app.settings import PAUSED
 from app.storage.repository import Store
@@ -104,9 +104,12 @@ class PauseService:
         paused, stuck = self.handoffs.pull_back_all()
         if stuck:
             self.listener.notice(
-                _(
-                    "Pause: {n} post(s) already handed off to a network could not be taken "
-                    "back (no answer). Delete them on the network, or try the pause again."
+                ngettext(
+                    "Pause: {n} post already handed off to a network could not be taken "
+                    "back (no answer). Delete it on the network, or try the pause again.",
+                    "Pause: {n} posts already handed off to a network could not be taken "
+                    "back (no answer). Delete them on the network, or try the pause again.",
+                    len(stuck),
                 ).format(n=len(stuck))
             )
         return paused

@@ -58,8 +58,8 @@ def published_warning(result: Published) -> str:
     the network kept a video private (``extra["locked_private"] == "1"``, YouTube)."""
     if result.extra.get("locked_private") == "1":
         return _(
-            "It was uploaded but the network kept it private: nobody else can see it yet. "
-            "Make it public on the network."
+            "The video was uploaded but the network kept it private: nobody else can see it"
+            " yet. Make it public on the network."
         )
     return result.extra.get("first_comment_error", "")
 
