@@ -112,6 +112,7 @@ class FakeAccount:
     username: str = "empleo_region"
     page_id: str = "1001"
     page_name: str = "Agencia de Empleo"
+    expired_subcode: int | None = None  # the token answers code 190 with this subcode
 
 
 @dataclass
@@ -257,6 +258,12 @@ class FakeInstagram:
         """Register an IG account published with the Page token ``token``."""
         with self._lock:
             self._accounts[ig_id] = FakeAccount(ig_id, token, username, page_id, page_name)
+
+    def expire_token(self, ig_id: str, subcode: int = 463) -> None:
+        """From now on the account's Page token answers code 190 with ``subcode`` (463 =
+        expired, 460 = password changed); :meth:`add_account` with a new token revives it."""
+        with self._lock:
+            self._accounts[ig_id].expired_subcode = subcode
 
     def add_user(self, user_token: str, page_ids: list[str]) -> None:
         """A Facebook user (``user_token``) who manages the Pages ``page_ids``."""
@@ -434,6 +441,12 @@ class FakeInstagram:
             acc = self._account_for(token)
             if acc is None:
                 raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
+            if acc.expired_subcode is not None:
+                raise GraphError(
+                    190,
+                    "Error validating access token: Session has expired.",
+                    subcode=acc.expired_subcode,
+                )
             node, edge = parts[0], (parts[1] if len(parts) > 1 else "")
             if len(parts) > 2:
                 raise GraphError(100, "(#100) Unsupported request.")
@@ -784,7 +797,7 @@ class FakeInstagram:
         scheme, _, token = auth.partition(" ")
         with self._lock:
             acc = self._account_for(token.strip()) if scheme == "OAuth" else None
-            if acc is None:
+            if acc is None or acc.expired_subcode is not None:
                 return self._upload_error(401, "Invalid OAuth access token", "OAuthException")
             c = self._containers.get(cid)
             if c is None or c.owner != acc.ig_id or not c.resumable:
