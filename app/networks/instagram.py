@@ -138,6 +138,9 @@ class Instagram(Network):
     )
     comment_scopes: ClassVar[frozenset[str]] = frozenset({"instagram_manage_comments"})
     supports_comments: ClassVar[bool] = True
+    comment_threads_nested: ClassVar[bool] = True
+    """A page of comments holds top-level comments with their replies: a new reply to an
+    old comment lands on that comment's page, so the inbox re-reads every page."""
 
     def __init__(
         self,

@@ -5,14 +5,15 @@ the running fake, an account whose token is in the (memory) keyring, a post publ
 the network client, citizens' comments seeded through the fake's control API, then the
 inbox services: ``collect``, ``reply``, ``mark_handled``, export and purge.
 
-Facebook, X, LinkedIn and YouTube each: 200 comments across pages collected once; new
+Facebook, Instagram, X, LinkedIn and YouTube each: 200 comments across pages collected once; new
 comments (and new answers in old threads on middle pages) between two runs and during a
 walk; a walk cut by a dropped connection; our replies recognised as ours; a reply posted
 exactly once when the connection drops after the network stored it, or when the program
 stops right after the call; rate limits; expired tokens; retention after the export.
 X only: the summon rule's refusal. Facebook: hiding, deleted comments (saved cursors);
-Facebook and LinkedIn: a post deleted on the network.
-Instagram is not covered yet (its client arrives later).
+Facebook and LinkedIn: a post deleted on the network. Instagram: its post is a photo the
+fake downloads from the WordPress fake; a reply to a reply goes to its top-level comment
+(Instagram takes replies to top-level comments only); comments cannot be hidden yet.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import csv
 import hashlib
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,8 +33,10 @@ import pytest
 from app.clock import FixedClock
 from app.context import AppContext
 from app.errors import ValidationError
+from app.mediahost.wordpress import WordPressMediaHost
 from app.models import Account
 from app.networks.base import OutgoingMedia, OutgoingPost, PostOptions, Progress
+from app.networks.instagram import Instagram
 from app.networks.registry import create_client
 from app.storage.inbox import (
     ANSWERED,
@@ -46,7 +49,9 @@ from app.storage.inbox import (
     CommentFilter,
 )
 from tests.fakes.graph import running_graph
+from tests.fakes.instagram import FakeInstagram
 from tests.fakes.linkedin import DEFAULT_ORG, DEFAULT_TOKEN, running_linkedin
+from tests.fakes.wordpress import FakeWordPress
 from tests.fakes.x import running_x
 from tests.fakes.youtube import running_youtube
 
@@ -56,7 +61,19 @@ PAGE, FB_TOKEN = "1001", "EAAfake-page-token-inbox-secret"
 X_USER, X_TOKEN = "1500000000000000001", "x-token-inbox-secret"
 LI_ORG, LI_TOKEN = f"urn:li:organization:{DEFAULT_ORG}", DEFAULT_TOKEN
 CHANNEL, YT_TOKEN = "UCinboxChannel000000000001", "ya29.inbox-secret-token"
-NETWORKS = ("facebook", "x", "linkedin", "youtube")
+IG_ID, IG_TOKEN = "17841400000000001", "EAAfake-page-token-of-instagram-secret"
+WP_USER, WP_PASSWORD = "comunicacion", "abcd efgh ijkl"
+PHOTO = Path("/work/shared/samples/media/plan-formacion-2027-1080x1080.jpg")
+NETWORKS = ("facebook", "instagram", "x", "linkedin", "youtube")
+
+#: The request that posts a reply, per network (for the dropped-connection faults).
+REPLY_PATHS = {
+    "facebook": r"/comments$",
+    "instagram": r"/replies$",
+    "x": r"^/2/tweets$",
+    "linkedin": r"/comments$",
+    "youtube": r"/comments$",
+}
 
 
 @dataclass
@@ -96,6 +113,10 @@ class Net:
             )
         if self.key == "linkedin":
             return str(self.fake.add_comment(self.post, f"urn:li:person:p{n}", text, parent))
+        if self.key == "instagram":
+            return str(
+                self.fake.add_comment(self.post, text, username=f"persona{n}", parent=parent)
+            )
         return str(
             self.fake.add_comment(
                 self.post,
@@ -109,10 +130,7 @@ class Net:
     # -- faults ----------------------------------------------------------------------
     def drop_reply_after_create(self) -> None:
         """The next reply is stored by the network, then the connection closes unanswered."""
-        if self.key == "x":
-            self.fake.drop_after_create_next(r"^/2/tweets$")
-        else:
-            self.fake.drop_after_create_next(r"/comments$")
+        self.fake.drop_after_create_next(REPLY_PATHS[self.key])
 
     # -- what the network holds ------------------------------------------------------
     def own_replies(self) -> list[tuple[str, str]]:
@@ -131,6 +149,10 @@ class Net:
                 for c in self.fake.comments()
                 if c["actor"] == LI_ORG and c["post_urn"] == self.post
             ]
+        if self.key == "instagram":
+            return [
+                (str(c.parent), c.text) for c in self.fake.comments(self.post) if c.user_id == IG_ID
+            ]
         return [
             (c["parent_id"], c["text"])
             for c in self.fake.comments(self.post)
@@ -145,6 +167,8 @@ def _video(tmp_path: Path) -> Path:
 
 
 def _fake(key: str, epoch: Callable[[], float]) -> AbstractContextManager[Any]:
+    if key == "instagram":
+        return FakeInstagram(clock=epoch)
     if key == "facebook":
         return running_graph({PAGE: FB_TOKEN}, clock=epoch)
     if key == "x":
@@ -179,10 +203,14 @@ def net(
         "x": (X_USER, X_TOKEN),
         "linkedin": (LI_ORG, LI_TOKEN),
         "youtube": (CHANNEL, YT_TOKEN),
+        "instagram": (IG_ID, IG_TOKEN),
     }[key]
-    with _fake(key, lambda: clock.now().timestamp()) as fake:
+    with ExitStack() as stack:
+        fake = stack.enter_context(_fake(key, lambda: clock.now().timestamp()))
         if key == "x":
             fake.add_user(X_USER, X_TOKEN, "empleo_region", "Agencia Regional de Empleo")
+        if key == "instagram":
+            fake.add_account(IG_ID, IG_TOKEN, username="empleo_region")
         monkeypatch.setenv(f"PREGONERO_{key.upper()}_API", fake.url)
         ctx = AppContext(tmp_path / "p.sqlite3", clock=clock, client_factory=create_client)
         try:
@@ -194,6 +222,16 @@ def net(
                     "Tutorial: cómo inscribirte en los cursos de primavera.",
                     media=(OutgoingMedia(path, "", "video/mp4", path.stat().st_size),),
                     options=PostOptions(kind="video", title="Cursos de primavera"),
+                    progress=Progress(),
+                )
+            elif key == "instagram":
+                # Instagram downloads the photo from the body's WordPress site.
+                wp = stack.enter_context(FakeWordPress({WP_USER: WP_PASSWORD}))
+                assert isinstance(client, Instagram)
+                client.media_host = WordPressMediaHost(wp.url, WP_USER, WP_PASSWORD)
+                post = OutgoingPost(
+                    "Abierta la inscripción a los cursos de primavera.",
+                    media=(OutgoingMedia(PHOTO, "Cartel", "image/jpeg", PHOTO.stat().st_size),),
                     progress=Progress(),
                 )
             else:
@@ -461,8 +499,7 @@ def test_reply_lost_before_the_network_got_it_is_sent_again_once(
     question = n.comment("¿Se puede entregar la solicitud en persona?")
     assert not ctx.inbox.collect(force=True).errors
     target = stored(ctx, question)
-    path = r"^/2/tweets$" if n.key == "x" else r"/comments$"
-    n.fake.drop_next(path, method="POST")
+    n.fake.drop_next(REPLY_PATHS[n.key], method="POST")
     first = ctx.inbox.reply(target.id, "Sí, con cita previa.")
     assert first.state == "failed", first.message  # checked with the network: nothing there
     assert n.own_replies() == []
@@ -524,6 +561,7 @@ def test_the_same_saved_reply_answers_two_comments(net: tuple[AppContext, Net]) 
 
 LIST_PATHS = {
     "facebook": r"/comments$",
+    "instagram": r"/comments$",
     "x": r"^/2/tweets/search/recent$",
     "linkedin": r"/comments(\?|$)",
     "youtube": r"/commentThreads$",
@@ -593,6 +631,8 @@ def rate_limit_comments(n: Net) -> None:
     path = LIST_PATHS[n.key]
     if n.key == "facebook":
         n.fake.fail_next(path, code=32, regain_minutes=10)
+    elif n.key == "instagram":
+        n.fake.fail_next(path, code=4, message="(#4) Application request limit reached")
     elif n.key == "x":
         n.fake.rate_limit_next(path, reset_in=600)
     elif n.key == "linkedin":
@@ -628,6 +668,8 @@ def test_an_expired_token_marks_the_account_for_reconnection(net: tuple[AppConte
         n.fake.expire_token(X_USER)
     elif n.key == "linkedin":
         n.fake.expire_token(LI_TOKEN)
+    elif n.key == "instagram":
+        n.fake.expire_token(IG_ID)
     else:
         n.fake.fail_next(LIST_PATHS[n.key], reason="authError", http_status=401, times=5)
     result = ctx.inbox.collect(force=True)
