@@ -844,3 +844,21 @@ def test_when_every_post_is_refused_the_account_shows_the_error(
     n.fake.fail_next(r"/comments$", code=100, message="(#100) Unsupported get request", times=9)
     result = ctx.inbox.collect(force=True)
     assert "Unsupported get request" in result.errors[ctx.accounts.list()[0].id]
+
+
+@pytest.mark.parametrize("net", ["instagram"], indirect=True)
+def test_instagram_reply_in_a_long_thread_is_found_after_a_dropped_connection(
+    net: tuple[AppContext, Net],
+) -> None:
+    ctx, n = net
+    top = n.comment("¿El curso de carretillero tiene lista de espera?")
+    answers = [n.comment(f"A mí también me interesa ({i})", parent=top) for i in range(60)]
+    assert not ctx.inbox.collect(force=True).errors
+    target = stored(ctx, answers[-1])  # a reply to a reply: it goes under ``top``
+    n.drop_reply_after_create()
+    outcome = ctx.inbox.reply(target.id, "Sí: apúntate en la oficina y te llamamos.")
+    assert outcome.state == R_SENT, outcome.message
+    assert n.own_replies() == [(top, "Sí: apúntate en la oficina y te llamamos.")]
+    assert "reply_unknown" in [e.action for e in ctx.inbox.events(target.id)]
+    assert not ctx.inbox.collect(force=True).errors
+    assert by_remote(ctx)[str(outcome.remote_id)].is_own

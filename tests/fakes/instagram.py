@@ -35,7 +35,8 @@ upload host, ``Authorization: OAuth <token>``):
   (UNVERIFIED shape). Errors use the upload host's ``{"debug_info": {...}}`` shape.
 * ``GET /{ig}?fields=id,username``, ``GET /{ig}/media`` and ``/stories``
   (``fields``, ``limit``, ``after``), ``GET /{media}?fields=id,permalink,caption,timestamp``,
-  ``GET /{media}/comments`` (cursor paging, ``replies{...}``), ``POST /{comment}/replies``
+  ``GET /{media}/comments`` (cursor paging; ``replies{...}`` holds the first
+  25 replies, with ``paging`` when there are more), ``POST /{comment}/replies``
   (top-level comments only), ``GET /{comment}/replies``, ``GET /me/accounts`` (user token).
 """
 
@@ -856,7 +857,16 @@ class FakeInstagram:
             elif name == "replies" and c.parent is None:
                 inner = _parse_fields(f[len("replies{") : -1]) if "{" in f else ["id"]
                 kids = [r for r in self._comments.values() if r.parent == c.id]
-                out["replies"] = {"data": [self._render_comment(r, inner) for r in kids]}
+                # An edge expanded inside ``fields`` is a first page, like any edge.
+                chunk = kids[:NESTED_LIMIT]
+                nested: dict[str, Any] = {"data": [self._render_comment(r, inner) for r in chunk]}
+                if len(kids) > NESTED_LIMIT:
+                    after = chunk[-1].id
+                    nested["paging"] = {
+                        "cursors": {"before": chunk[0].id, "after": after},
+                        "next": f"{self.url}/{VERSION}/{c.id}/replies?after={after}",
+                    }
+                out["replies"] = nested
             elif name != "replies":
                 raise GraphError(100, f"(#100) Tried accessing nonexisting field ({name})")
         return out
@@ -885,6 +895,8 @@ class FakeInstagram:
 
 
 MIN_OK, MAX_OK = 2, 10
+NESTED_LIMIT = 25
+"""Replies given inside a comment's ``replies{...}`` field (Graph's default page size)."""
 
 
 def running_instagram(**kwargs: Any) -> Iterator[FakeInstagram]:
