@@ -386,6 +386,9 @@ def test_reply_posted_once_when_the_connection_drops_after_it_was_created(
     assert len(n.own_replies()) == 1
     assert by_remote(ctx)[str(outcome.remote_id)].is_own
     assert ctx.inbox.get(target.id).state == ANSWERED
+    # The reply answered the nested comment; the question above it still waits (where the
+    # network files the reply under the top comment, that must not close the question).
+    assert stored(ctx, top).state == OPEN
 
 
 @pytest.mark.parametrize("net", ["x"], indirect=True)
