@@ -12,6 +12,7 @@ API pages this follows:
 * Resumable upload: https://developers.facebook.com/documentation/instagram-platform/content-publishing/resumable-uploads
 * Publishing limit: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/content_publishing_limit/
 * Comments: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment/replies
+* Hiding comments: https://developers.facebook.com/docs/instagram-api/guides/comment-moderation
 
 The container flow, kept in ``post.progress`` (saved after each create):
 
@@ -142,6 +143,7 @@ class Instagram(Network):
     comment_scopes: ClassVar[frozenset[str]] = frozenset({"instagram_manage_comments"})
     supports_comments: ClassVar[bool] = True
     comment_threads_nested: ClassVar[bool] = True
+    supports_hide: ClassVar[bool] = True
     """A page of comments holds top-level comments with their replies: a new reply to an
     old comment lands on that comment's page, so the inbox re-reads every page."""
 
@@ -861,6 +863,12 @@ class Instagram(Network):
         target = comment.parent_remote_id or comment.remote_id
         body = self._post(f"{target}/replies", {"message": text}, idempotent=False)
         return str(body["id"])
+
+    def hide_comment(self, comment: RemoteComment, hidden: bool = True) -> None:
+        """``POST /{ig-comment-id}`` ``hide=true|false`` (comment moderation guide;
+        harmless to repeat): only the author still sees a hidden comment."""
+        form = {"hide": "true" if hidden else "false", "access_token": self._token}
+        self._http.post(self._path(comment.remote_id), form, idempotent=True)
 
     def find_reply(self, comment: RemoteComment, text: str, since: datetime) -> str | None:
         """Our reply ``text`` under the comment's thread made at or after ``since`` (every

@@ -37,7 +37,8 @@ upload host, ``Authorization: OAuth <token>``):
   (``fields``, ``limit``, ``after``), ``GET /{media}?fields=id,permalink,caption,timestamp``,
   ``GET /{media}/comments`` (cursor paging; ``replies{...}`` holds the first
   25 replies, with ``paging`` when there are more), ``POST /{comment}/replies``
-  (top-level comments only), ``GET /{comment}/replies``, ``GET /me/accounts`` (user token).
+  (top-level comments only), ``GET /{comment}/replies``, ``POST /{comment}`` ``hide=``,
+  ``GET /me/accounts`` (user token).
 """
 
 from __future__ import annotations
@@ -161,6 +162,7 @@ class Comment:
     username: str
     user_id: str
     timestamp: float
+    hidden: bool = False
 
 
 def _parse_fields(value: str) -> list[str]:
@@ -469,6 +471,8 @@ class FakeInstagram:
                     return self._reply_to(acc, self._comments[node], params)
                 if edge == "replies" and method == "GET":
                     return self._list_replies(node, params)
+                if not edge and method == "POST":
+                    return self._hide(self._comments[node], params)
             raise GraphError(
                 100,
                 f"Unsupported {method.lower()} request. Object with ID '{node}' does not exist,"
@@ -854,6 +858,8 @@ class FakeInstagram:
                 out["from"] = {"id": c.user_id, "username": c.username}
             elif name == "like_count":
                 out["like_count"] = 0
+            elif name == "hidden":
+                out["hidden"] = c.hidden
             elif name == "replies" and c.parent is None:
                 inner = _parse_fields(f[len("replies{") : -1]) if "{" in f else ["id"]
                 kids = [r for r in self._comments.values() if r.parent == c.id]
@@ -880,6 +886,15 @@ class FakeInstagram:
         self._no_extra(params, {"fields", "limit", "after"})
         items = [c for c in self._comments.values() if c.parent == comment_id]
         return self._page(items, params, self._render_comment)
+
+    def _hide(self, comment: Comment, params: Mapping[str, str]) -> _Reply:
+        """``POST /{comment}`` ``hide=true|false`` -> ``{"success": true}``."""
+        self._no_extra(params, {"hide"})
+        value = params.get("hide", "").lower()
+        if value not in ("true", "false"):
+            raise GraphError(100, "(#100) The parameter hide is required")
+        comment.hidden = value == "true"
+        return self._reply(200, {"success": True})
 
     def _reply_to(self, acc: FakeAccount, parent: Comment, params: Mapping[str, str]) -> _Reply:
         self._no_extra(params, {"message"})
