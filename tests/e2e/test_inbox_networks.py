@@ -33,11 +33,13 @@ import pytest
 from app.clock import FixedClock
 from app.context import AppContext
 from app.errors import ValidationError
+from app.mediahost.config import MediaHostConfig
 from app.mediahost.wordpress import WordPressMediaHost
 from app.models import Account
 from app.networks.base import OutgoingMedia, OutgoingPost, PostOptions, Progress
 from app.networks.instagram import Instagram
 from app.networks.registry import create_client
+from app.services.instagram_support import save_media_host
 from app.storage.inbox import (
     ANSWERED,
     HANDLED,
@@ -48,6 +50,7 @@ from app.storage.inbox import (
     Comment,
     CommentFilter,
 )
+from app.storage.variants import set_account_option
 from tests.fakes.graph import running_graph
 from tests.fakes.instagram import FakeInstagram
 from tests.fakes.linkedin import DEFAULT_ORG, DEFAULT_TOKEN, running_linkedin
@@ -868,3 +871,38 @@ def test_instagram_reply_in_a_long_thread_is_found_after_a_dropped_connection(
     assert "reply_unknown" in [e.action for e in ctx.inbox.events(target.id)]
     assert not ctx.inbox.collect(force=True).errors
     assert by_remote(ctx)[str(outcome.remote_id)].is_own
+
+
+@pytest.mark.parametrize("net", ["instagram"], indirect=True)
+def test_instagram_comments_on_a_photo_published_by_pregonero_belong_to_its_delivery(
+    net: tuple[AppContext, Net], tmp_path: Path
+) -> None:
+    ctx, n = net
+    account = ctx.accounts.list()[0]
+    with FakeWordPress({WP_USER: WP_PASSWORD}) as wp:
+        config = MediaHostConfig("wordpress", "https://empleo.example.es", WP_USER)
+        save_media_host(ctx.store, ctx.credentials, account, config, WP_PASSWORD)
+        set_account_option(
+            ctx.store, account.id, "media_host", {**config.to_options(), "site": wp.url}
+        )
+        post = ctx.posts.create_draft(
+            text="Jornada de orientación laboral el jueves en la oficina de empleo.",
+            tz="Europe/Madrid",
+            account_ids=[account.id],
+        )
+        ctx.posts.add_media(post.id, PHOTO, "Cartel de la jornada")
+        when = n.clock.now() + timedelta(minutes=15)
+        ctx.posts.set_time(post.id, when, "Europe/Madrid")
+        (delivery,) = ctx.posts.schedule(post.id, when).deliveries
+        n.clock.advance(16 * 60)
+        assert ctx.publishing.publish(delivery.id).value == "published"
+        assert wp.media() == []
+    remote = ctx.store.get_delivery(delivery.id).remote_id
+    assert remote and remote != n.post
+    n.post = remote
+    ids = seed_thread(n, 30)
+    assert not ctx.inbox.collect(force=True).errors
+    found = [c for c in comments(ctx) if c.post_remote_id == remote]
+    assert {c.remote_id for c in found} == set(ids)
+    assert all(c.delivery_id == delivery.id for c in found)
+    assert all(c.post_label.startswith("Jornada de orientación") for c in found)
