@@ -234,7 +234,7 @@ def test_five_networks_connected_through_the_window_and_listed_with_health(
     assert "Pregonero reminds you 7 days before" in details
     select(dialog, "x")
     assert "renews this connection" in dialog.detail_label.text()
-    screenshot(dialog, "accounts-four-connected")
+    screenshot(dialog, "accounts-five-connected")
 
     # LinkedIn refuses the token: "Check" finds it; the queued post is blocked.
     account = ctx.store.find_account(network="linkedin", remote_id=f"urn:li:organization:{LI_ORG}")
