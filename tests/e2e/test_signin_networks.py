@@ -469,6 +469,45 @@ def test_instagram_account_linked_to_a_page_from_the_meta_sign_in(
         )
 
 
+def test_meta_sign_in_without_the_instagram_permissions_says_so(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, port: int, clock: FixedClock
+) -> None:
+    pages_only = (
+        "pages_show_list",
+        "pages_manage_posts",
+        "pages_read_engagement",
+        "pages_manage_engagement",
+        "pages_read_user_content",
+        "publish_video",
+    )
+    with (
+        FakeGraph() as graph,
+        FakeInstagram() as ig,
+        auth_fake(monkeypatch, "meta", port, clock, user_scopes=pages_only) as auth,
+    ):
+        monkeypatch.setenv("PREGONERO_FACEBOOK_API", graph.url)
+        monkeypatch.setenv("PREGONERO_INSTAGRAM_API", ig.url)
+        graph.add_page(PAGE_ID, "PAGE-TOKEN-104", "Empleo Valencia")
+        graph.add_page("105", "PAGE-TOKEN-105", "Formación Valencia")  # no Instagram
+        ig.add_account(IG_ID, "PAGE-TOKEN-104", username="empleo_vlc", page_id=PAGE_ID)
+        auth.access_tokens = ["short-user-1", "LONG-USER-1"]
+        graph.add_user("LONG-USER-1", {PAGE_ID: PAGE_TASKS, "105": PAGE_TASKS})
+        ig.add_user("LONG-USER-1", [PAGE_ID, "105"])
+        set_up_app(ctx.apps, "meta")
+        result = signed_in(ctx, "meta", port)
+        assert result.problems == []
+        by_network = sorted((a.network, a.remote_id) for a in result.accounts)
+        assert by_network == [("facebook", PAGE_ID), ("facebook", "105"), ("instagram", IG_ID)]
+        (found,) = [a for a in result.accounts if a.network == "instagram"]
+        assert found.missing_scopes == {"instagram_basic", "instagram_content_publish"}
+        (account,) = ctx.accounts.add_signed_in(result, [found])
+        health = ctx.accounts.health(account)
+        assert health.missing == {"instagram_basic", "instagram_content_publish"}
+        assert (
+            "permissions not granted: instagram_basic, instagram_content_publish" in health.warnings
+        )
+
+
 # ------------------------------------------------------------------ LinkedIn
 
 
