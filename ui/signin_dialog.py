@@ -429,10 +429,10 @@ class SignInDialog(QDialog):
         kind = _(KIND_LABELS[account.kind]) if account.kind in KIND_LABELS else account.kind
         ident = account.remote_id.rsplit(":", 1)[-1]  # "urn:li:organization:123" -> 123
         lines = [account.name, f"{kind} · {ident}"]
-        if account.note:
-            lines[1] += f" · {account.note}"
+        if account.note:  # own line: after a long id it would be cut off at the edge
+            lines.append(account.note)
         if (account.network, account.remote_id) in known:
-            lines[1] += " · " + _("already connected: it will be renewed")
+            lines.append(_("already connected: it will be renewed"))
         if account.missing_scopes:
             lines.append(
                 _("Permissions not granted: {scopes}").format(

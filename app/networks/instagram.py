@@ -12,6 +12,7 @@ API pages this follows:
 * Resumable upload: https://developers.facebook.com/documentation/instagram-platform/content-publishing/resumable-uploads
 * Publishing limit: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/content_publishing_limit/
 * Comments: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment/replies
+* Hiding comments: https://developers.facebook.com/docs/instagram-api/guides/comment-moderation
 
 The container flow, kept in ``post.progress`` (saved after each create):
 
@@ -87,6 +88,9 @@ FETCH_TIMEOUT_SUBCODE = 2207003  # "Timeout downloading media" (on create)
 NOT_READY_SUBCODE = 2207027  # "media not ready" (UNVERIFIED in platforms.md)
 QUOTA_WAIT = 3600.0
 RECONCILE_SLACK = timedelta(minutes=2)
+COMMENT_FIELDS = "id,text,username,timestamp,from"
+MAX_REPLY_PAGES = 40
+"""At most this many pages of replies read under one comment per call (50 each)."""
 
 IN_PROGRESS, FINISHED, ERROR, EXPIRED, PUBLISHED = (
     "IN_PROGRESS",
@@ -138,6 +142,10 @@ class Instagram(Network):
     )
     comment_scopes: ClassVar[frozenset[str]] = frozenset({"instagram_manage_comments"})
     supports_comments: ClassVar[bool] = True
+    comment_threads_nested: ClassVar[bool] = True
+    supports_hide: ClassVar[bool] = True
+    """A page of comments holds top-level comments with their replies: a new reply to an
+    old comment lands on that comment's page, so the inbox re-reads every page."""
 
     def __init__(
         self,
@@ -811,11 +819,9 @@ class Instagram(Network):
     def list_comments(self, post_remote_id: str, cursor: str | None = None) -> CommentPage:
         """``GET /{ig-media-id}/comments?fields=id,text,username,timestamp,from,
         replies{id,text,username,timestamp,from}`` (cursor ``after``): top-level comments,
-        each followed by its replies."""
-        params = {
-            "fields": "id,text,username,timestamp,from,replies{id,text,username,timestamp,from}",
-            "limit": "50",
-        }
+        each followed by all its replies (the nested field holds their first page; the
+        rest is read from ``GET /{ig-comment-id}/replies``)."""
+        params = {"fields": f"{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}", "limit": "50"}
         if cursor:
             params["after"] = cursor
         body = self._get(f"{post_remote_id}/comments", **params)
@@ -826,14 +832,30 @@ class Instagram(Network):
             top = self._comment(item, post_remote_id, None)
             out.append(top)
             replies = item.get("replies")
-            for reply in (replies.get("data") if isinstance(replies, dict) else None) or []:
-                if isinstance(reply, dict) and reply.get("id"):
-                    out.append(self._comment(reply, post_remote_id, top.remote_id))
+            replies = replies if isinstance(replies, dict) else {}
+            for _n in range(MAX_REPLY_PAGES):
+                for reply in replies.get("data") or []:
+                    if isinstance(reply, dict) and reply.get("id"):
+                        out.append(self._comment(reply, post_remote_id, top.remote_id))
+                # The nested field is only the first page of the replies: the rest come
+                # from the comment's own replies edge.
+                after = self._next_cursor(replies)
+                if after is None:
+                    break
+                replies = self._get(
+                    f"{top.remote_id}/replies", fields=COMMENT_FIELDS, limit="50", after=after
+                )
+        after = self._next_cursor(body)
+        return CommentPage(tuple(out), after)
+
+    @staticmethod
+    def _next_cursor(body: dict[str, Any]) -> str | None:
+        """The ``after`` cursor of a Graph page when there is a next page, else None."""
         paging = body.get("paging")
         paging = paging if isinstance(paging, dict) else {}
-        after = (paging.get("cursors") or {}).get("after")
-        more = paging.get("next")
-        return CommentPage(tuple(out), str(after) if after and more else None)
+        cursors = paging.get("cursors")
+        after = cursors.get("after") if isinstance(cursors, dict) else None
+        return str(after) if after and paging.get("next") else None
 
     def reply_comment(self, comment: RemoteComment, text: str) -> str:
         """``POST /{ig-comment-id}/replies`` ``message=`` -> the reply id. Only top-level
@@ -842,15 +864,37 @@ class Instagram(Network):
         body = self._post(f"{target}/replies", {"message": text}, idempotent=False)
         return str(body["id"])
 
+    def hide_comment(self, comment: RemoteComment, hidden: bool = True) -> None:
+        """``POST /{ig-comment-id}`` ``hide=true|false`` (comment moderation guide;
+        harmless to repeat): only the author still sees a hidden comment."""
+        form = {"hide": "true" if hidden else "false", "access_token": self._token}
+        self._http.post(self._path(comment.remote_id), form, idempotent=True)
+
     def find_reply(self, comment: RemoteComment, text: str, since: datetime) -> str | None:
-        """Our reply ``text`` under the comment's thread made at or after ``since``."""
+        """Our reply ``text`` under the comment's thread made at or after ``since`` (every
+        page of ``GET /{ig-comment-id}/replies`` is read; a reply by someone else with
+        the same text is not ours)."""
         target = comment.parent_remote_id or comment.remote_id
-        body = self._get(f"{target}/replies", fields="id,text,username,timestamp,from")
         earliest = (since if since.tzinfo else since.replace(tzinfo=UTC)) - RECONCILE_SLACK
-        for item in body.get("data") or []:
-            if not isinstance(item, dict):
-                continue
-            when = parse_graph_time(str(item.get("timestamp") or ""))
-            if when is not None and when >= earliest and _same(str(item.get("text") or ""), text):
-                return str(item.get("id"))
+        params = {"fields": COMMENT_FIELDS, "limit": "50"}
+        for _n in range(MAX_REPLY_PAGES):  # every page: a long thread holds ours anywhere
+            body = self._get(f"{target}/replies", **params)
+            for item in body.get("data") or []:
+                if not isinstance(item, dict):
+                    continue
+                when = parse_graph_time(str(item.get("timestamp") or ""))
+                author = item.get("from")
+                author_id = str(author.get("id") or "") if isinstance(author, dict) else ""
+                own = author_id in ("", self.remote_id)  # no author given: the text decides
+                if (
+                    when is not None
+                    and when >= earliest
+                    and own
+                    and _same(str(item.get("text") or ""), text)
+                ):
+                    return str(item.get("id"))
+            after = self._next_cursor(body)
+            if after is None:
+                return None
+            params = {**params, "after": after}
         return None

@@ -310,7 +310,9 @@ class InboxStore:
         """Insert the comments not stored yet (insert-or-ignore on the unique id).
 
         Our own comments are stored as state ``own``; a reply of ours found on the
-        network marks the comment it answers ``answered`` (answered outside Pregonero).
+        network marks the comment it answers ``answered`` (answered outside Pregonero),
+        unless it is a reply sent from Pregonero (some comment's ``reply_remote_id``): that
+        one answered its own target, even when filed under another comment.
         Returns the ids of the new rows.
         """
         new: list[int] = []
@@ -342,11 +344,22 @@ class InboxStore:
                     continue
                 new.append(int(cur.lastrowid or 0))
                 if c.is_own and c.parent_remote_id:
-                    parent = conn.execute(
-                        "SELECT id FROM comments WHERE account_id = ? AND remote_id = ? "
-                        "AND state = 'open'",
-                        (account_id, c.parent_remote_id),
+                    # A reply sent from Pregonero answered the comment it was written for;
+                    # the network may file it under that comment's top-level comment
+                    # (Instagram, YouTube...), whose question must stay open.
+                    sent_for = conn.execute(
+                        "SELECT 1 FROM comments WHERE account_id = ? AND reply_remote_id = ?",
+                        (account_id, c.remote_id),
                     ).fetchone()
+                    parent = (
+                        None
+                        if sent_for is not None
+                        else conn.execute(
+                            "SELECT id FROM comments WHERE account_id = ? AND remote_id = ? "
+                            "AND state = 'open'",
+                            (account_id, c.parent_remote_id),
+                        ).fetchone()
+                    )
                     if parent is not None:
                         conn.execute(
                             "UPDATE comments SET state = 'answered', reason = 'answered_on_network'"

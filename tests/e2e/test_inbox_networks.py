@@ -5,14 +5,15 @@ the running fake, an account whose token is in the (memory) keyring, a post publ
 the network client, citizens' comments seeded through the fake's control API, then the
 inbox services: ``collect``, ``reply``, ``mark_handled``, export and purge.
 
-Facebook, X, LinkedIn and YouTube each: 200 comments across pages collected once; new
+Facebook, Instagram, X, LinkedIn and YouTube each: 200 comments across pages collected once; new
 comments (and new answers in old threads on middle pages) between two runs and during a
 walk; a walk cut by a dropped connection; our replies recognised as ours; a reply posted
 exactly once when the connection drops after the network stored it, or when the program
 stops right after the call; rate limits; expired tokens; retention after the export.
-X only: the summon rule's refusal. Facebook: hiding, deleted comments (saved cursors);
-Facebook and LinkedIn: a post deleted on the network.
-Instagram is not covered yet (its client arrives later).
+X only: the summon rule's refusal. Facebook: deleted comments (saved cursors);
+Facebook and LinkedIn: a post deleted on the network. Instagram: its post is a photo the
+fake downloads from the WordPress fake; a reply to a reply goes to its top-level comment
+(Instagram takes replies to top-level comments only). Facebook and Instagram: hiding.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import csv
 import hashlib
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,9 +33,13 @@ import pytest
 from app.clock import FixedClock
 from app.context import AppContext
 from app.errors import ValidationError
+from app.mediahost.config import MediaHostConfig
+from app.mediahost.wordpress import WordPressMediaHost
 from app.models import Account
 from app.networks.base import OutgoingMedia, OutgoingPost, PostOptions, Progress
+from app.networks.instagram import Instagram
 from app.networks.registry import create_client
+from app.services.instagram_support import save_media_host
 from app.storage.inbox import (
     ANSWERED,
     HANDLED,
@@ -45,8 +50,11 @@ from app.storage.inbox import (
     Comment,
     CommentFilter,
 )
+from app.storage.variants import set_account_option
 from tests.fakes.graph import running_graph
+from tests.fakes.instagram import FakeInstagram
 from tests.fakes.linkedin import DEFAULT_ORG, DEFAULT_TOKEN, running_linkedin
+from tests.fakes.wordpress import FakeWordPress
 from tests.fakes.x import running_x
 from tests.fakes.youtube import running_youtube
 
@@ -56,7 +64,19 @@ PAGE, FB_TOKEN = "1001", "EAAfake-page-token-inbox-secret"
 X_USER, X_TOKEN = "1500000000000000001", "x-token-inbox-secret"
 LI_ORG, LI_TOKEN = f"urn:li:organization:{DEFAULT_ORG}", DEFAULT_TOKEN
 CHANNEL, YT_TOKEN = "UCinboxChannel000000000001", "ya29.inbox-secret-token"
-NETWORKS = ("facebook", "x", "linkedin", "youtube")
+IG_ID, IG_TOKEN = "17841400000000001", "EAAfake-page-token-of-instagram-secret"
+WP_USER, WP_PASSWORD = "comunicacion", "abcd efgh ijkl"
+PHOTO = Path("/work/shared/samples/media/plan-formacion-2027-1080x1080.jpg")
+NETWORKS = ("facebook", "instagram", "x", "linkedin", "youtube")
+
+#: The request that posts a reply, per network (for the dropped-connection faults).
+REPLY_PATHS = {
+    "facebook": r"/comments$",
+    "instagram": r"/replies$",
+    "x": r"^/2/tweets$",
+    "linkedin": r"/comments$",
+    "youtube": r"/comments$",
+}
 
 
 @dataclass
@@ -96,6 +116,10 @@ class Net:
             )
         if self.key == "linkedin":
             return str(self.fake.add_comment(self.post, f"urn:li:person:p{n}", text, parent))
+        if self.key == "instagram":
+            return str(
+                self.fake.add_comment(self.post, text, username=f"persona{n}", parent=parent)
+            )
         return str(
             self.fake.add_comment(
                 self.post,
@@ -109,10 +133,7 @@ class Net:
     # -- faults ----------------------------------------------------------------------
     def drop_reply_after_create(self) -> None:
         """The next reply is stored by the network, then the connection closes unanswered."""
-        if self.key == "x":
-            self.fake.drop_after_create_next(r"^/2/tweets$")
-        else:
-            self.fake.drop_after_create_next(r"/comments$")
+        self.fake.drop_after_create_next(REPLY_PATHS[self.key])
 
     # -- what the network holds ------------------------------------------------------
     def own_replies(self) -> list[tuple[str, str]]:
@@ -131,6 +152,10 @@ class Net:
                 for c in self.fake.comments()
                 if c["actor"] == LI_ORG and c["post_urn"] == self.post
             ]
+        if self.key == "instagram":
+            return [
+                (str(c.parent), c.text) for c in self.fake.comments(self.post) if c.user_id == IG_ID
+            ]
         return [
             (c["parent_id"], c["text"])
             for c in self.fake.comments(self.post)
@@ -145,6 +170,8 @@ def _video(tmp_path: Path) -> Path:
 
 
 def _fake(key: str, epoch: Callable[[], float]) -> AbstractContextManager[Any]:
+    if key == "instagram":
+        return FakeInstagram(clock=epoch)
     if key == "facebook":
         return running_graph({PAGE: FB_TOKEN}, clock=epoch)
     if key == "x":
@@ -179,10 +206,14 @@ def net(
         "x": (X_USER, X_TOKEN),
         "linkedin": (LI_ORG, LI_TOKEN),
         "youtube": (CHANNEL, YT_TOKEN),
+        "instagram": (IG_ID, IG_TOKEN),
     }[key]
-    with _fake(key, lambda: clock.now().timestamp()) as fake:
+    with ExitStack() as stack:
+        fake = stack.enter_context(_fake(key, lambda: clock.now().timestamp()))
         if key == "x":
             fake.add_user(X_USER, X_TOKEN, "empleo_region", "Agencia Regional de Empleo")
+        if key == "instagram":
+            fake.add_account(IG_ID, IG_TOKEN, username="empleo_region")
         monkeypatch.setenv(f"PREGONERO_{key.upper()}_API", fake.url)
         ctx = AppContext(tmp_path / "p.sqlite3", clock=clock, client_factory=create_client)
         try:
@@ -194,6 +225,16 @@ def net(
                     "Tutorial: cómo inscribirte en los cursos de primavera.",
                     media=(OutgoingMedia(path, "", "video/mp4", path.stat().st_size),),
                     options=PostOptions(kind="video", title="Cursos de primavera"),
+                    progress=Progress(),
+                )
+            elif key == "instagram":
+                # Instagram downloads the photo from the body's WordPress site.
+                wp = stack.enter_context(FakeWordPress({WP_USER: WP_PASSWORD}))
+                assert isinstance(client, Instagram)
+                client.media_host = WordPressMediaHost(wp.url, WP_USER, WP_PASSWORD)
+                post = OutgoingPost(
+                    "Abierta la inscripción a los cursos de primavera.",
+                    media=(OutgoingMedia(PHOTO, "Cartel", "image/jpeg", PHOTO.stat().st_size),),
                     progress=Progress(),
                 )
             else:
@@ -348,6 +389,9 @@ def test_reply_posted_once_when_the_connection_drops_after_it_was_created(
     assert len(n.own_replies()) == 1
     assert by_remote(ctx)[str(outcome.remote_id)].is_own
     assert ctx.inbox.get(target.id).state == ANSWERED
+    # The reply answered the nested comment; the question above it still waits (where the
+    # network files the reply under the top comment, that must not close the question).
+    assert stored(ctx, top).state == OPEN
 
 
 @pytest.mark.parametrize("net", ["x"], indirect=True)
@@ -387,9 +431,12 @@ def test_spam_marked_handled_and_hidden_where_the_network_allows(
     for cid in ids:
         after = ctx.inbox.get(cid)
         assert after.state == HANDLED and after.reason == "spam"
-    if n.key == "facebook":
+    if n.key in ("facebook", "instagram"):
         assert problems == []
-        hidden = {c["id"]: c["hidden"] for c in n.fake.comments(n.post)}
+        if n.key == "facebook":
+            hidden = {c["id"]: c["hidden"] for c in n.fake.comments(n.post)}
+        else:
+            hidden = {c.id: c.hidden for c in n.fake.comments(n.post)}
         assert hidden == {spam[0]: True, spam[1]: True, keep: False}
         assert all(ctx.inbox.get(cid).hidden for cid in ids)
     else:
@@ -461,8 +508,7 @@ def test_reply_lost_before_the_network_got_it_is_sent_again_once(
     question = n.comment("¿Se puede entregar la solicitud en persona?")
     assert not ctx.inbox.collect(force=True).errors
     target = stored(ctx, question)
-    path = r"^/2/tweets$" if n.key == "x" else r"/comments$"
-    n.fake.drop_next(path, method="POST")
+    n.fake.drop_next(REPLY_PATHS[n.key], method="POST")
     first = ctx.inbox.reply(target.id, "Sí, con cita previa.")
     assert first.state == "failed", first.message  # checked with the network: nothing there
     assert n.own_replies() == []
@@ -524,6 +570,7 @@ def test_the_same_saved_reply_answers_two_comments(net: tuple[AppContext, Net]) 
 
 LIST_PATHS = {
     "facebook": r"/comments$",
+    "instagram": r"/comments$",
     "x": r"^/2/tweets/search/recent$",
     "linkedin": r"/comments(\?|$)",
     "youtube": r"/commentThreads$",
@@ -593,6 +640,8 @@ def rate_limit_comments(n: Net) -> None:
     path = LIST_PATHS[n.key]
     if n.key == "facebook":
         n.fake.fail_next(path, code=32, regain_minutes=10)
+    elif n.key == "instagram":
+        n.fake.fail_next(path, code=4, message="(#4) Application request limit reached")
     elif n.key == "x":
         n.fake.rate_limit_next(path, reset_in=600)
     elif n.key == "linkedin":
@@ -628,6 +677,8 @@ def test_an_expired_token_marks_the_account_for_reconnection(net: tuple[AppConte
         n.fake.expire_token(X_USER)
     elif n.key == "linkedin":
         n.fake.expire_token(LI_TOKEN)
+    elif n.key == "instagram":
+        n.fake.expire_token(IG_ID)
     else:
         n.fake.fail_next(LIST_PATHS[n.key], reason="authError", http_status=401, times=5)
     result = ctx.inbox.collect(force=True)
@@ -802,3 +853,56 @@ def test_when_every_post_is_refused_the_account_shows_the_error(
     n.fake.fail_next(r"/comments$", code=100, message="(#100) Unsupported get request", times=9)
     result = ctx.inbox.collect(force=True)
     assert "Unsupported get request" in result.errors[ctx.accounts.list()[0].id]
+
+
+@pytest.mark.parametrize("net", ["instagram"], indirect=True)
+def test_instagram_reply_in_a_long_thread_is_found_after_a_dropped_connection(
+    net: tuple[AppContext, Net],
+) -> None:
+    ctx, n = net
+    top = n.comment("¿El curso de carretillero tiene lista de espera?")
+    answers = [n.comment(f"A mí también me interesa ({i})", parent=top) for i in range(60)]
+    assert not ctx.inbox.collect(force=True).errors
+    target = stored(ctx, answers[-1])  # a reply to a reply: it goes under ``top``
+    n.drop_reply_after_create()
+    outcome = ctx.inbox.reply(target.id, "Sí: apúntate en la oficina y te llamamos.")
+    assert outcome.state == R_SENT, outcome.message
+    assert n.own_replies() == [(top, "Sí: apúntate en la oficina y te llamamos.")]
+    assert "reply_unknown" in [e.action for e in ctx.inbox.events(target.id)]
+    assert not ctx.inbox.collect(force=True).errors
+    assert by_remote(ctx)[str(outcome.remote_id)].is_own
+
+
+@pytest.mark.parametrize("net", ["instagram"], indirect=True)
+def test_instagram_comments_on_a_photo_published_by_pregonero_belong_to_its_delivery(
+    net: tuple[AppContext, Net], tmp_path: Path
+) -> None:
+    ctx, n = net
+    account = ctx.accounts.list()[0]
+    with FakeWordPress({WP_USER: WP_PASSWORD}) as wp:
+        config = MediaHostConfig("wordpress", "https://empleo.example.es", WP_USER)
+        save_media_host(ctx.store, ctx.credentials, account, config, WP_PASSWORD)
+        set_account_option(
+            ctx.store, account.id, "media_host", {**config.to_options(), "site": wp.url}
+        )
+        post = ctx.posts.create_draft(
+            text="Jornada de orientación laboral el jueves en la oficina de empleo.",
+            tz="Europe/Madrid",
+            account_ids=[account.id],
+        )
+        ctx.posts.add_media(post.id, PHOTO, "Cartel de la jornada")
+        when = n.clock.now() + timedelta(minutes=15)
+        ctx.posts.set_time(post.id, when, "Europe/Madrid")
+        (delivery,) = ctx.posts.schedule(post.id, when).deliveries
+        n.clock.advance(16 * 60)
+        assert ctx.publishing.publish(delivery.id).value == "published"
+        assert wp.media() == []
+    remote = ctx.store.get_delivery(delivery.id).remote_id
+    assert remote and remote != n.post
+    n.post = remote
+    ids = seed_thread(n, 30)
+    assert not ctx.inbox.collect(force=True).errors
+    found = [c for c in comments(ctx) if c.post_remote_id == remote]
+    assert {c.remote_id for c in found} == set(ids)
+    assert all(c.delivery_id == delivery.id for c in found)
+    assert all(c.post_label.startswith("Jornada de orientación") for c in found)

@@ -31,15 +31,21 @@ from app.auth.providers import XProvider, loads
 from app.clock import FixedClock
 from app.context import AppContext
 from app.errors import AuthExpired
+from app.mediahost.config import MediaHostConfig
 from app.models import Account
 from app.models import DeliveryState as S
 from app.networks.facebook import FacebookPages
+from app.networks.instagram import Instagram
 from app.networks.linkedin import LinkedIn
 from app.networks.x import XAccount
 from app.networks.youtube import YouTube
+from app.services.instagram_support import save_media_host
+from app.storage.variants import set_account_option
 from tests.fakes.graph import FakeGraph
+from tests.fakes.instagram import FakeInstagram
 from tests.fakes.linkedin import FakeLinkedIn
 from tests.fakes.oauth import META_LONG_LIFETIME, FakeOAuth, Token
+from tests.fakes.wordpress import FakeWordPress
 from tests.fakes.x import FakeX
 from tests.fakes.youtube import FakeYouTube
 from tests.support.signin import free_port, oauth_fake, set_up_app, sign_in
@@ -323,6 +329,183 @@ def test_facebook_page_token_from_the_long_lived_user_token(
         assert state(ctx, first) == S.PUBLISHED and state(ctx, second) == S.PUBLISHED
         assert len(graph.posts(PAGE_ID)) == 3
         assert_no_secret_leaked(ctx, caplog, auth, "PAGE-TOKEN-104", "PAGE-TOKEN-104-B")
+
+
+# ------------------------------------------------------------------ Instagram
+
+
+IG_ID = "17841400000000104"
+WP_USER, WP_PASSWORD = "comunicacion", "abcd efgh ijkl"
+
+
+def photo_post(ctx: AppContext, account: Account, samples: Path, text: str, minutes: float) -> int:
+    """A photo post (a sample JPEG with alt text) for ``account``; returns its delivery id."""
+    post = ctx.posts.create_draft(text=text, tz=TZ, account_ids=[account.id])
+    ctx.posts.add_media(
+        post.id, samples / "media" / "plan-formacion-2027-1080x1080.jpg", "Cartel del plan"
+    )
+    when = ctx.clock.now() + timedelta(minutes=minutes)
+    ctx.posts.set_time(post.id, when, TZ)
+    (delivery,) = ctx.posts.schedule(post.id, when).deliveries
+    return delivery.id
+
+
+def test_instagram_account_linked_to_a_page_from_the_meta_sign_in(
+    ctx: AppContext,
+    monkeypatch: pytest.MonkeyPatch,
+    port: int,
+    clock: FixedClock,
+    samples: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with (
+        FakeGraph() as graph,
+        FakeInstagram() as ig,
+        FakeWordPress({WP_USER: WP_PASSWORD}) as wp,
+        auth_fake(monkeypatch, "meta", port, clock) as auth,
+    ):
+        monkeypatch.setenv("PREGONERO_FACEBOOK_API", graph.url)
+        monkeypatch.setenv("PREGONERO_INSTAGRAM_API", ig.url)
+        # One Page, with its Instagram professional account linked to it: both fakes
+        # know the same Page token, which only the long-lived user token can list.
+        graph.add_page(PAGE_ID, "PAGE-TOKEN-104", "Empleo Valencia")
+        ig.add_account(
+            IG_ID,
+            "PAGE-TOKEN-104",
+            username="empleo_vlc",
+            page_id=PAGE_ID,
+            page_name="Empleo Valencia",
+        )
+        auth.access_tokens = ["short-user-1", "LONG-USER-1"]
+        graph.add_user("LONG-USER-1", {PAGE_ID: PAGE_TASKS}, name="Ana García")
+        ig.add_user("LONG-USER-1", [PAGE_ID])
+        set_up_app(ctx.apps, "meta")
+        result = signed_in(ctx, "meta", port)
+        assert result.problems == []
+        assert {a.network for a in result.accounts} == {"facebook", "instagram"}
+
+        (found,) = [a for a in result.accounts if a.network == "instagram"]
+        assert (found.remote_id, found.kind) == (IG_ID, "instagram")
+        assert "empleo_vlc" in found.name
+        assert found.picture_url.startswith("https://")
+        assert found.note == "linked to the Page Empleo Valencia"
+        assert found.token.access_token == "PAGE-TOKEN-104"  # the Page's, never the user's
+        assert found.token.expires_at is None
+        assert found.missing_scopes == frozenset()
+        (account,) = ctx.accounts.add_signed_in(result, [found])
+        assert token_of(account) == "PAGE-TOKEN-104"
+        assert ctx.accounts.list() == [account]  # the Facebook Page was not picked
+
+        # Instagram downloads photos from a public address: the body's WordPress site.
+        config = MediaHostConfig("wordpress", "https://empleo.example.es", WP_USER)
+        save_media_host(ctx.store, ctx.credentials, account, config, WP_PASSWORD)
+        # The settings want https; the fake site is http: point the stored config at it.
+        set_account_option(
+            ctx.store, account.id, "media_host", {**config.to_options(), "site": wp.url}
+        )
+        account = ctx.store.get_account(account.id)
+
+        health = ctx.accounts.health(account)
+        assert health.state == "ok" and not health.renews_itself
+        assert health.needed == Instagram.required_scopes <= health.granted
+        assert health.missing == frozenset()
+        assert health.expires_at == result.grant.expires_at  # the sign-in's 60 days
+        assert ctx.accounts.check(account).state == "ok"  # the Page token works
+
+        delivery = photo_post(ctx, account, samples, "Nuevo plan de formación 2027", 5)
+        advance(ctx, 5 * 60)
+        run_due(ctx)
+        assert state(ctx, delivery) == S.PUBLISHED, ctx.store.get_delivery(delivery).last_error
+        (media,) = ig.media(IG_ID)
+        assert media.kind == "IMAGE" and media.caption == "Nuevo plan de formación 2027"
+        (container,) = ig.containers(IG_ID)
+        assert container.params["alt_text"] == "Cartel del plan"
+        assert container.params["image_url"].startswith(wp.url)  # fetched from the host
+        assert container.downloaded[:2] == b"\xff\xd8"  # the JPEG itself
+        assert wp.media() == []  # deleted from the site once published
+        done = ctx.store.get_delivery(delivery)
+        assert done.remote_id == media.id
+        assert done.permalink.startswith("https://www.instagram.com/p/")
+        assert graph.posts(PAGE_ID) == []  # nothing went to the Facebook Page
+
+        # The Page token dies (190/463): reconnect needed, queued posts blocked.
+        ig.expire_token(IG_ID)
+        first = photo_post(ctx, account, samples, "Jornada de puertas abiertas", 5)
+        second = photo_post(ctx, account, samples, "Últimas plazas del taller", 7)
+        advance(ctx, 5 * 60)
+        run_due(ctx)
+        assert ctx.store.get_delivery(first).attempts == 1  # one refused call, no retries
+        # A new sign-in gives a new long-lived user token and a new Page token.
+        graph.add_page(PAGE_ID, "PAGE-TOKEN-104-B", "Empleo Valencia")
+        ig.add_account(
+            IG_ID,
+            "PAGE-TOKEN-104-B",
+            username="empleo_vlc",
+            page_id=PAGE_ID,
+            page_name="Empleo Valencia",
+        )
+        auth.access_tokens = ["short-user-2", "LONG-USER-2"]
+        graph.add_user("LONG-USER-2", {PAGE_ID: PAGE_TASKS}, name="Ana García")
+        ig.add_user("LONG-USER-2", [PAGE_ID])
+        again = assert_blocked_then_reconnected(
+            ctx, account, [first, second], signed_in(ctx, "meta", port)
+        )
+        assert token_of(again) == "PAGE-TOKEN-104-B"
+        assert again.options["media_host"]["site"] == wp.url  # the host setting is kept
+        advance(ctx, 3 * 60)
+        run_due(ctx)
+        for delivery_id in (first, second):
+            got = ctx.store.get_delivery(delivery_id)
+            assert got.state == S.PUBLISHED, got.last_error
+        assert sorted(m.caption for m in ig.media(IG_ID)) == [
+            "Jornada de puertas abiertas",
+            "Nuevo plan de formación 2027",
+            "Últimas plazas del taller",
+        ]
+        assert wp.media() == []  # the photo put there before the refusal is gone too
+        assert_no_secret_leaked(
+            ctx, caplog, auth, "PAGE-TOKEN-104", "PAGE-TOKEN-104-B", WP_PASSWORD
+        )
+
+
+def test_meta_sign_in_without_the_instagram_permissions_says_so(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, port: int, clock: FixedClock
+) -> None:
+    pages_only = (
+        "pages_show_list",
+        "pages_manage_posts",
+        "pages_read_engagement",
+        "pages_manage_engagement",
+        "pages_read_user_content",
+        "publish_video",
+    )
+    with (
+        FakeGraph() as graph,
+        FakeInstagram() as ig,
+        auth_fake(monkeypatch, "meta", port, clock, user_scopes=pages_only) as auth,
+    ):
+        monkeypatch.setenv("PREGONERO_FACEBOOK_API", graph.url)
+        monkeypatch.setenv("PREGONERO_INSTAGRAM_API", ig.url)
+        graph.add_page(PAGE_ID, "PAGE-TOKEN-104", "Empleo Valencia")
+        graph.add_page("105", "PAGE-TOKEN-105", "Formación Valencia")  # no Instagram
+        ig.add_account(IG_ID, "PAGE-TOKEN-104", username="empleo_vlc", page_id=PAGE_ID)
+        auth.access_tokens = ["short-user-1", "LONG-USER-1"]
+        graph.add_user("LONG-USER-1", {PAGE_ID: PAGE_TASKS, "105": PAGE_TASKS})
+        ig.add_user("LONG-USER-1", [PAGE_ID, "105"])
+        set_up_app(ctx.apps, "meta")
+        result = signed_in(ctx, "meta", port)
+        assert result.problems == []
+        by_network = sorted((a.network, a.remote_id) for a in result.accounts)
+        assert by_network == [("facebook", PAGE_ID), ("facebook", "105"), ("instagram", IG_ID)]
+        (found,) = [a for a in result.accounts if a.network == "instagram"]
+        assert found.missing_scopes == {"instagram_basic", "instagram_content_publish"}
+        (account,) = ctx.accounts.add_signed_in(result, [found])
+        health = ctx.accounts.health(account)
+        assert health.missing == {"instagram_basic", "instagram_content_publish"}
+        assert (
+            "permissions not granted: instagram_basic, instagram_content_publish" in health.warnings
+        )
 
 
 # ------------------------------------------------------------------ LinkedIn

@@ -35,8 +35,10 @@ upload host, ``Authorization: OAuth <token>``):
   (UNVERIFIED shape). Errors use the upload host's ``{"debug_info": {...}}`` shape.
 * ``GET /{ig}?fields=id,username``, ``GET /{ig}/media`` and ``/stories``
   (``fields``, ``limit``, ``after``), ``GET /{media}?fields=id,permalink,caption,timestamp``,
-  ``GET /{media}/comments`` (cursor paging, ``replies{...}``), ``POST /{comment}/replies``
-  (top-level comments only), ``GET /{comment}/replies``, ``GET /me/accounts`` (user token).
+  ``GET /{media}/comments`` (cursor paging; ``replies{...}`` holds the first
+  25 replies, with ``paging`` when there are more), ``POST /{comment}/replies``
+  (top-level comments only), ``GET /{comment}/replies``, ``POST /{comment}`` ``hide=``,
+  ``GET /me/accounts`` (user token).
 """
 
 from __future__ import annotations
@@ -112,6 +114,7 @@ class FakeAccount:
     username: str = "empleo_region"
     page_id: str = "1001"
     page_name: str = "Agencia de Empleo"
+    expired_subcode: int | None = None  # the token answers code 190 with this subcode
 
 
 @dataclass
@@ -159,6 +162,7 @@ class Comment:
     username: str
     user_id: str
     timestamp: float
+    hidden: bool = False
 
 
 def _parse_fields(value: str) -> list[str]:
@@ -257,6 +261,12 @@ class FakeInstagram:
         """Register an IG account published with the Page token ``token``."""
         with self._lock:
             self._accounts[ig_id] = FakeAccount(ig_id, token, username, page_id, page_name)
+
+    def expire_token(self, ig_id: str, subcode: int = 463) -> None:
+        """From now on the account's Page token answers code 190 with ``subcode`` (463 =
+        expired, 460 = password changed); :meth:`add_account` with a new token revives it."""
+        with self._lock:
+            self._accounts[ig_id].expired_subcode = subcode
 
     def add_user(self, user_token: str, page_ids: list[str]) -> None:
         """A Facebook user (``user_token``) who manages the Pages ``page_ids``."""
@@ -434,6 +444,12 @@ class FakeInstagram:
             acc = self._account_for(token)
             if acc is None:
                 raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
+            if acc.expired_subcode is not None:
+                raise GraphError(
+                    190,
+                    "Error validating access token: Session has expired.",
+                    subcode=acc.expired_subcode,
+                )
             node, edge = parts[0], (parts[1] if len(parts) > 1 else "")
             if len(parts) > 2:
                 raise GraphError(100, "(#100) Unsupported request.")
@@ -455,6 +471,8 @@ class FakeInstagram:
                     return self._reply_to(acc, self._comments[node], params)
                 if edge == "replies" and method == "GET":
                     return self._list_replies(node, params)
+                if not edge and method == "POST":
+                    return self._hide(self._comments[node], params)
             raise GraphError(
                 100,
                 f"Unsupported {method.lower()} request. Object with ID '{node}' does not exist,"
@@ -784,7 +802,7 @@ class FakeInstagram:
         scheme, _, token = auth.partition(" ")
         with self._lock:
             acc = self._account_for(token.strip()) if scheme == "OAuth" else None
-            if acc is None:
+            if acc is None or acc.expired_subcode is not None:
                 return self._upload_error(401, "Invalid OAuth access token", "OAuthException")
             c = self._containers.get(cid)
             if c is None or c.owner != acc.ig_id or not c.resumable:
@@ -840,10 +858,21 @@ class FakeInstagram:
                 out["from"] = {"id": c.user_id, "username": c.username}
             elif name == "like_count":
                 out["like_count"] = 0
+            elif name == "hidden":
+                out["hidden"] = c.hidden
             elif name == "replies" and c.parent is None:
                 inner = _parse_fields(f[len("replies{") : -1]) if "{" in f else ["id"]
                 kids = [r for r in self._comments.values() if r.parent == c.id]
-                out["replies"] = {"data": [self._render_comment(r, inner) for r in kids]}
+                # An edge expanded inside ``fields`` is a first page, like any edge.
+                chunk = kids[:NESTED_LIMIT]
+                nested: dict[str, Any] = {"data": [self._render_comment(r, inner) for r in chunk]}
+                if len(kids) > NESTED_LIMIT:
+                    after = chunk[-1].id
+                    nested["paging"] = {
+                        "cursors": {"before": chunk[0].id, "after": after},
+                        "next": f"{self.url}/{VERSION}/{c.id}/replies?after={after}",
+                    }
+                out["replies"] = nested
             elif name != "replies":
                 raise GraphError(100, f"(#100) Tried accessing nonexisting field ({name})")
         return out
@@ -857,6 +886,15 @@ class FakeInstagram:
         self._no_extra(params, {"fields", "limit", "after"})
         items = [c for c in self._comments.values() if c.parent == comment_id]
         return self._page(items, params, self._render_comment)
+
+    def _hide(self, comment: Comment, params: Mapping[str, str]) -> _Reply:
+        """``POST /{comment}`` ``hide=true|false`` -> ``{"success": true}``."""
+        self._no_extra(params, {"hide"})
+        value = params.get("hide", "").lower()
+        if value not in ("true", "false"):
+            raise GraphError(100, "(#100) The parameter hide is required")
+        comment.hidden = value == "true"
+        return self._reply(200, {"success": True})
 
     def _reply_to(self, acc: FakeAccount, parent: Comment, params: Mapping[str, str]) -> _Reply:
         self._no_extra(params, {"message"})
@@ -872,6 +910,8 @@ class FakeInstagram:
 
 
 MIN_OK, MAX_OK = 2, 10
+NESTED_LIMIT = 25
+"""Replies given inside a comment's ``replies{...}`` field (Graph's default page size)."""
 
 
 def running_instagram(**kwargs: Any) -> Iterator[FakeInstagram]:

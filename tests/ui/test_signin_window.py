@@ -1,8 +1,8 @@
-"""Issue 3 in the window: one account of each network (Facebook, X, LinkedIn, YouTube)
-connected through the browser flow against the OAuth fakes, found by the REAL clients'
-``discover`` against the strict API fakes, listed with their health; a connection the
-network refuses shows "reconnect needed" (its queued post blocked) and is reconnected
-from the same window.
+"""Issue 3 in the window: one account of each network (Facebook and Instagram from one
+Meta sign-in, X, LinkedIn, YouTube) connected through the browser flow against the OAuth
+fakes, found by the REAL clients' ``discover`` against the strict API fakes, listed with
+their health; a connection the network refuses shows "reconnect needed" (its queued post
+blocked) and is reconnected from the same window.
 
 Set ``PREGONERO_SCREENSHOT_DIR`` to save pictures of the dialog (run under Xvfb with
 ``QT_QPA_PLATFORM=xcb`` to see it as a user would).
@@ -28,6 +28,7 @@ from app.clock import FixedClock
 from app.context import AppContext
 from app.models import DeliveryState as S
 from tests.fakes.graph import FakeGraph
+from tests.fakes.instagram import FakeInstagram
 from tests.fakes.linkedin import FakeLinkedIn
 from tests.fakes.oauth import FakeOAuth, Token, browse
 from tests.fakes.x import FakeX
@@ -39,24 +40,27 @@ from ui.bridge import Bridge
 
 X_ID = "2244994945"
 PAGE_ID = "104"
+IG_ID = "17841400000000104"
 LI_SUB, LI_ORG = "abc123", "123456"
 CHANNEL = "UCempleo000000000000001a"
 COLOURS = ["#1877f2", "#111111", "#0a66c2", "#ff0000", "#e1306c", "#2e7d32"]
 
 
 class Fakes:
-    """The four API fakes and the four OAuth fakes, wired so that every token a
+    """The five API fakes and the four OAuth fakes, wired so that every token a
     provider issues is known to its network's API."""
 
     def __init__(self, stack: ExitStack, monkeypatch: pytest.MonkeyPatch, clock: FixedClock):
         self.port = free_port()
         on_clock = {"clock": lambda: clock.now().timestamp()}
         self.graph = stack.enter_context(FakeGraph())
+        self.instagram = stack.enter_context(FakeInstagram())
         self.x = stack.enter_context(FakeX())
         self.linkedin = stack.enter_context(FakeLinkedIn())
         self.youtube = stack.enter_context(FakeYouTube())
         for key, fake in (
             ("FACEBOOK", self.graph),
+            ("INSTAGRAM", self.instagram),
             ("X", self.x),
             ("LINKEDIN", self.linkedin),
             ("YOUTUBE", self.youtube),
@@ -69,6 +73,15 @@ class Fakes:
         self.graph.add_page(PAGE_ID, "PAGE-TOKEN-104", "Empleo Valencia")
         self.auth["meta"].access_tokens = ["short-user-1", "LONG-USER-1"]
         self.graph.add_user("LONG-USER-1", {PAGE_ID: ["CREATE_CONTENT", "MODERATE", "MANAGE"]})
+        # The Page's Instagram professional account, published with the same Page token.
+        self.instagram.add_account(
+            IG_ID,
+            "PAGE-TOKEN-104",
+            username="empleo_vlc",
+            page_id=PAGE_ID,
+            page_name="Empleo Valencia",
+        )
+        self.instagram.add_user("LONG-USER-1", [PAGE_ID])
         self.linkedin.add_organization(LI_ORG, "Servicio Regional de Empleo")
         self.auth["x"].on_issue = self._x
         self.auth["linkedin"].on_issue = self._linkedin
@@ -144,7 +157,13 @@ def screenshot(dialog: QWidget, name: str) -> None:
 
 
 def row_of(dialog: AccountsDialog, network: str) -> list[str]:
-    label = {"facebook": "Facebook", "x": "X", "linkedin": "LinkedIn", "youtube": "YouTube"}
+    label = {
+        "facebook": "Facebook",
+        "instagram": "Instagram",
+        "x": "X",
+        "linkedin": "LinkedIn",
+        "youtube": "YouTube",
+    }
     for i in range(dialog.tree.topLevelItemCount()):
         item = dialog.tree.topLevelItem(i)
         if item.text(2) == label[network]:
@@ -164,7 +183,7 @@ def connect_all(qtbot: QtBot, ctx: AppContext, bridge: Bridge) -> AccountsDialog
     qtbot.addWidget(dialog)
     dialog.show()
     expected = {
-        "meta": ["Empleo Valencia"],
+        "meta": ["Empleo Valencia", "@empleo_vlc"],
         "x": ["Empleo Público (@empleo_publico)"],
         "linkedin": ["Ana García", "Servicio Regional de Empleo"],
         "google": ["Canal Empleo"],
@@ -177,6 +196,8 @@ def connect_all(qtbot: QtBot, ctx: AppContext, bridge: Bridge) -> AccountsDialog
         assert [i.text().splitlines()[0] for i in items] == names
         assert all(not i.icon().isNull() for i in items)  # the network's picture
         assert all("urn:li:" not in i.text() for i in items)  # no raw URNs for people
+        if provider == "meta":  # which Page the Instagram account publishes through
+            assert "linked to the Page Empleo Valencia" in items[1].text()
         for item in items:
             if "member profile" in item.text():  # one account of each network
                 item.setCheckState(Qt.CheckState.Unchecked)
@@ -186,7 +207,7 @@ def connect_all(qtbot: QtBot, ctx: AppContext, bridge: Bridge) -> AccountsDialog
     return dialog
 
 
-def test_four_networks_connected_through_the_window_and_listed_with_health(
+def test_five_networks_connected_through_the_window_and_listed_with_health(
     qtbot: QtBot, ctx: AppContext, bridge: Bridge, fakes: Fakes, browser: list[str]
 ) -> None:
     dialog = connect_all(qtbot, ctx, bridge)
@@ -194,13 +215,14 @@ def test_four_networks_connected_through_the_window_and_listed_with_health(
     accounts = ctx.accounts.list()
     assert sorted((a.network, a.remote_id) for a in accounts) == [
         ("facebook", PAGE_ID),
+        ("instagram", IG_ID),
         ("linkedin", f"urn:li:organization:{LI_ORG}"),
         ("x", X_ID),
         ("youtube", CHANNEL),
     ]
-    assert dialog.tree.topLevelItemCount() == 4
+    assert dialog.tree.topLevelItemCount() == 5
     now = ctx.clock.now()
-    for network in ("facebook", "x", "linkedin", "youtube"):
+    for network in ("facebook", "instagram", "x", "linkedin", "youtube"):
         row = row_of(dialog, network)
         assert row[3] == "Connected", row
     assert row_of(dialog, "x")[4] == row_of(dialog, "youtube")[4] == "renews itself"
@@ -212,7 +234,7 @@ def test_four_networks_connected_through_the_window_and_listed_with_health(
     assert "Pregonero reminds you 7 days before" in details
     select(dialog, "x")
     assert "renews this connection" in dialog.detail_label.text()
-    screenshot(dialog, "accounts-four-connected")
+    screenshot(dialog, "accounts-five-connected")
 
     # LinkedIn refuses the token: "Check" finds it; the queued post is blocked.
     account = ctx.store.find_account(network="linkedin", remote_id=f"urn:li:organization:{LI_ORG}")
@@ -235,7 +257,9 @@ def test_four_networks_connected_through_the_window_and_listed_with_health(
     assert status.startswith("Reconnect needed: LinkedIn no longer accepts"), status
     assert dialog.detail_label.text().startswith("LinkedIn no longer accepts")
     assert ctx.store.get_delivery(delivery.id).state == S.BLOCKED
-    assert all(row_of(dialog, n)[3] == "Connected" for n in ("facebook", "x", "youtube"))
+    assert all(
+        row_of(dialog, n)[3] == "Connected" for n in ("facebook", "instagram", "x", "youtube")
+    )
     screenshot(dialog, "accounts-linkedin-reconnect-needed")
 
     # Reconnect from the same window: same account, the post is queued again.
@@ -263,6 +287,8 @@ def test_a_connection_past_its_end_shows_reconnect_needed(
     assert "expired on" in dialog.detail_label.text()
     # X and YouTube renew themselves; the Facebook sign-in (about 60 days) ended too.
     assert row_of(dialog, "x")[3] == row_of(dialog, "youtube")[3] == "Connected"
+    # Facebook and Instagram publish with the Page token, which outlives the sign-in.
+    assert row_of(dialog, "facebook")[3] == row_of(dialog, "instagram")[3] == "Connected"
     screenshot(dialog, "accounts-expired")
     # Reconnecting from the window starts a new 60 days for the same account.
     select(dialog, "linkedin")
@@ -272,4 +298,4 @@ def test_a_connection_past_its_end_shows_reconnect_needed(
     assert row_of(dialog, "linkedin")[3] == "Connected"
     after = ctx.store.find_account(network="linkedin", remote_id=f"urn:li:organization:{LI_ORG}")
     assert before is not None and after is not None and after.id == before.id
-    assert len(ctx.accounts.list()) == 4
+    assert len(ctx.accounts.list()) == 5
