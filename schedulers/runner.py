@@ -149,6 +149,14 @@ class Runner:
             # waits for running jobs, and a running job that re-arms the wake-up job
             # (add_job) waits for that same lock: a deadlock. Stop taking jobs first,
             # then wait for the publishes in flight ourselves.
+            # The scheduler thread may be between submitting a one-off job and removing
+            # it, which raises once the scheduler is stopped: pause it, let the pass in
+            # progress end (it holds the job-store lock, a private APScheduler 3 RLock),
+            # then shut down. Never shut down while holding that lock: shutdown joins the
+            # scheduler thread.
+            self._scheduler.pause()
+            with self._scheduler._jobstores_lock:
+                pass
             self._scheduler.shutdown(wait=False)
             self.started = False
             if wait:
