@@ -423,14 +423,15 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(0)
         if not accounts:
-            self.empty_title.setText(_("Connect a Facebook Page first"))
+            self.empty_title.setText(_("Connect an account first"))
             self.empty_hint.setText(
                 _(
-                    "Pregonero publishes to the Facebook Pages you connect. You need the Page ID "
-                    "and a Page access token."
+                    "Pregonero publishes to the Facebook Pages, Instagram, X, LinkedIn and "
+                    "YouTube accounts you connect. Set up your developer app in File → "
+                    "Settings… → Developer apps, then sign in through your browser."
                 )
             )
-            self.empty_button.setText(_("Connect a Facebook Page…"))
+            self.empty_button.setText(_("Connect an account…"))
         else:
             self.empty_title.setText(_("No posts yet: click New post"))
             self.empty_hint.setText(

@@ -55,7 +55,14 @@ def test_empty_state_asks_for_an_account_then_for_a_post(
 ) -> None:
     window = make(qtbot, ctx, bridge)
     assert window.stack.currentIndex() == 0
-    assert window.empty_title.text() == "Connect a Facebook Page first"
+    # Every network signs in through the browser now: the first screen says so (it
+    # used to ask for a Facebook Page id and token only).
+    assert window.empty_title.text() == "Connect an account first"
+    hint = window.empty_hint.text()
+    for network in ("Facebook", "Instagram", "X", "LinkedIn", "YouTube", "Developer apps"):
+        assert network in hint
+    assert "access token" not in hint
+    assert window.empty_button.text() == "Connect an account…"
     ctx.accounts.connect("facebook", name="Empleo", remote_id="1001", token="EAAgood")
     window.reload()
     assert window.empty_title.text() == "No posts yet: click New post"
