@@ -596,7 +596,14 @@ class AccountService:
         Raises ValidationError if posts are still queued for it.
         """
         queued = self.store.deliveries_in(
-            {DeliveryState.SCHEDULED, DeliveryState.PUBLISHING, DeliveryState.UNCONFIRMED},
+            {
+                DeliveryState.SCHEDULED,
+                DeliveryState.PUBLISHING,
+                DeliveryState.UNCONFIRMED,
+                # Held by the network: without the token it could no longer be moved or
+                # cancelled, yet it would still go out.
+                DeliveryState.HANDED_OFF,
+            },
             account_id=account.id,
         )
         if queued:

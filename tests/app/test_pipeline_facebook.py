@@ -13,6 +13,7 @@ import pytest
 
 from app.clock import FixedClock
 from app.context import AppContext
+from app.errors import ValidationError
 from app.models import DeliveryState as S
 from app.networks.base import Network
 from app.networks.facebook import FacebookPages
@@ -96,6 +97,26 @@ def test_deleting_a_handed_off_post_deletes_it_on_facebook(
     assert len(fake.scheduled(PAGE)) == 1
     ctx.posts.delete(post.id)
     assert fake.scheduled(PAGE) == []
+
+
+def test_an_account_with_a_post_handed_off_cannot_be_removed(
+    ctx: AppContext, fake: FakeGraph
+) -> None:
+    # Removing it deleted the token while Facebook still held the post: it went out at
+    # its time and Pregonero could no longer move or cancel it.
+    account = ctx.accounts.by_name("Empleo")
+    post = ctx.posts.create_draft(
+        text="Cierre de oficinas", tz="Europe/Madrid", account_ids=[account.id]
+    )
+    ctx.posts.schedule(post.id, NOW + timedelta(hours=3))
+    assert ctx.store.get_post(post.id).deliveries[0].state == S.HANDED_OFF
+    with pytest.raises(ValidationError) as refused:
+        ctx.accounts.remove(account)
+    assert "cancel or move them first" in str(refused.value)
+    assert ctx.credentials.get(f"facebook:{PAGE}") == TOKEN
+    ctx.posts.delete(post.id)  # taken back from Facebook
+    assert fake.scheduled(PAGE) == []
+    ctx.accounts.remove(account)
 
 
 @pytest.mark.skipif(not VIDEO.exists(), reason="no sample video")
