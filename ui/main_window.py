@@ -40,6 +40,7 @@ from app.context import AppContext
 from app.errors import AppError, ValidationError
 from app.i18n import _, ngettext
 from app.models import PROBLEMS, Account, DeliveryEvent, DeliveryState, Post
+from app.services.accounts import REMOVED_BY_USER
 from app.services.posts import PostService
 from app.services.xcost import estimate_month, format_usd
 from app.timeutil import format_local
@@ -449,7 +450,7 @@ class MainWindow(QMainWindow):
             self.open_accounts()
 
     def _update_banner(self, accounts: list[Account]) -> None:
-        broken = [a for a in accounts if a.status != "ok"]
+        broken = [a for a in accounts if a.status != "ok" and not a.options.get(REMOVED_BY_USER)]
         if not broken:
             self.banner.hide()
             return

@@ -61,6 +61,9 @@ _Expiring = list[tuple[Account, datetime]]
 REFRESH_MARGIN_SECONDS = 300
 """A renewable access token is refreshed when it expires within this many seconds."""
 DEFAULT_WARNING_DAYS = 7
+#: ``accounts.options`` key: True once the user removed the account (kept for its
+#: publication record); cleared when it is connected again.
+REMOVED_BY_USER = "removed_by_user"
 
 SECRET_USERS: list[Callable[[Account], list[str]]] = []
 #: Hooks ``notes(account) -> [translated lines]`` shown in an account's health (e.g. the
@@ -321,6 +324,7 @@ class AccountService:
                 if existing.options.get("grant"):
                     old_grants.add(str(existing.options["grant"]))
                 merged = {**existing.options, **options}
+                merged.pop(REMOVED_BY_USER, None)
                 if ends is None:
                     merged.pop("signin_expires_at", None)
                 if existing.keyring_user != keyring_user:
@@ -545,6 +549,11 @@ class AccountService:
         self.credentials.set(keyring_user, token)
         if existing is not None:
             self.store.set_account_status(existing.id, "ok")
+            if REMOVED_BY_USER in existing.options:
+                self.store.set_account_options(
+                    existing.id,
+                    {k: v for k, v in existing.options.items() if k != REMOVED_BY_USER},
+                )
             self._unblock(existing.id)
             return self.store.get_account(existing.id)
         try:
@@ -625,6 +634,7 @@ class AccountService:
                 account.id, "needs_reconnect", _("Disconnected by the user")
             )
             options = {k: v for k, v in account.options.items() if k not in ("grant", "refresh")}
+            options[REMOVED_BY_USER] = True  # wanted: the window does not ask to reconnect it
             self.store.set_account_options(account.id, options)
         else:
             self.store.delete_account(account.id)

@@ -217,6 +217,29 @@ def test_reconnect_banner(qtbot: QtBot, ctx: AppContext, bridge: Bridge, account
     assert "Empleo needs to be connected again: The token expired." in window.banner_label.text()
 
 
+def test_an_account_the_user_removed_raises_no_reconnect_banner(
+    qtbot: QtBot, ctx: AppContext, bridge: Bridge, account: Account
+) -> None:
+    # An account with a publication record stays listed after Remove; the window used to
+    # tell the user, in red and for ever, to connect it again.
+    other = ctx.accounts.connect("facebook", name="Antigua", remote_id="2002", token="EAAgood")
+    post = ctx.posts.create_draft(text="Hola", tz="Europe/Madrid", account_ids=[other.id])
+    ctx.posts.delete(post.id)  # a record: the account is kept, disconnected
+    ctx.accounts.remove(ctx.store.get_account(other.id))
+    assert ctx.store.get_account(other.id).status != "ok"
+    window = make(qtbot, ctx, bridge)
+    window.reload()
+    assert not window.banner.isVisible()
+    ctx.accounts.mark_needs_reconnect(account, "The token expired.")
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=3000)
+    assert "Antigua" not in window.banner_label.text()
+    # Connected again and then refused: that one is news again.
+    ctx.accounts.connect("facebook", name="Antigua", remote_id="2002", token="EAAgood")
+    ctx.accounts.mark_needs_reconnect(ctx.store.get_account(other.id), "Revoked.")
+    window.reload()
+    assert "Antigua needs to be connected again: Revoked." in window.banner_label.text()
+
+
 def test_new_post_and_edit_open_composers(
     qtbot: QtBot, ctx: AppContext, bridge: Bridge, account: Account, tmp_path: Path
 ) -> None:
