@@ -40,7 +40,7 @@ from app.errors import (
     ValidationError,
 )
 from app.events import PublishListener
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Account, DeliveryState
 from app.networks.base import DiscoveredAccount, Network
 from app.networks.registry import NETWORKS, create_client, network_class
@@ -617,9 +617,11 @@ class AccountService:
         )
         if queued:
             raise ValidationError(
-                _("{n} posts are still queued for {name}; cancel or move them first.").format(
-                    n=len(queued), name=account.name
-                ),
+                ngettext(
+                    "{n} post is still queued for {name}; cancel or move it first.",
+                    "{n} posts are still queued for {name}; cancel or move them first.",
+                    len(queued),
+                ).format(n=len(queued), name=account.name),
                 code="account_in_use",
             )
         self.credentials.delete(account.keyring_user)

@@ -112,7 +112,7 @@ def test_an_account_with_a_post_handed_off_cannot_be_removed(
     assert ctx.store.get_post(post.id).deliveries[0].state == S.HANDED_OFF
     with pytest.raises(ValidationError) as refused:
         ctx.accounts.remove(account)
-    assert "cancel or move them first" in str(refused.value)
+    assert str(refused.value) == "1 post is still queued for Empleo; cancel or move it first."
     assert ctx.credentials.get(f"facebook:{PAGE}") == TOKEN
     ctx.posts.delete(post.id)  # taken back from Facebook
     assert fake.scheduled(PAGE) == []
