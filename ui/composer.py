@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -69,6 +70,8 @@ S = DeliveryState
 
 #: Typing is saved this long (ms) after the last keystroke, and always on close.
 SAVE_DELAY_MS = 400
+#: Account boxes per row in "Post to" (more accounts wrap to the next row).
+ACCOUNT_COLUMNS = 4
 THUMB_SIZE = 72
 TIME_FORMAT = "yyyy-MM-dd HH:mm"
 #: The offline checks run this long (ms) after the last edit (they take about a millisecond).
@@ -269,14 +272,16 @@ class Composer(QDialog):
 
         # Accounts.
         self.accounts_box = QWidget()
-        self.accounts_layout = QHBoxLayout(self.accounts_box)
+        # Rows of ACCOUNT_COLUMNS boxes: a body with many Pages, channels and profiles
+        # must not make the composer wider than the screen.
+        self.accounts_layout = QGridLayout(self.accounts_box)
         self.accounts_layout.setContentsMargins(0, 0, 0, 0)
         self.no_accounts_label = QLabel(
             _("No account is connected yet: use Accounts… in the main window.")
         )
         self.no_accounts_label.setStyleSheet(f"color: {style.ERROR_COLOUR}")
-        self.accounts_layout.addWidget(self.no_accounts_label)
-        self.accounts_layout.addStretch(1)
+        self.accounts_layout.addWidget(self.no_accounts_label, 0, 0, 1, ACCOUNT_COLUMNS)
+        self.accounts_layout.setColumnStretch(ACCOUNT_COLUMNS, 1)
         form.addRow(_("Post to:"), self.accounts_box)
 
         # Text and counters.
@@ -503,8 +508,9 @@ class Composer(QDialog):
             box.setToolTip(f"{network_class_label(account.network)}: {tip}")
             box.setChecked(account.id in chosen)
             box.toggled.connect(self._on_accounts_changed)
+            row, column = divmod(len(self.account_boxes), ACCOUNT_COLUMNS)
             self.account_boxes[account.id] = box
-            self.accounts_layout.insertWidget(self.accounts_layout.count() - 1, box)
+            self.accounts_layout.addWidget(box, row, column)
 
     def _default_local_time(self, tz: str) -> datetime:
         """Next full hour at least 30 minutes from now, in ``tz``."""

@@ -40,6 +40,7 @@ from app.context import AppContext
 from app.errors import AppError, ValidationError
 from app.i18n import _, ngettext
 from app.models import PROBLEMS, Account, DeliveryEvent, DeliveryState, Post
+from app.services.accounts import REMOVED_BY_USER
 from app.services.posts import PostService
 from app.services.xcost import estimate_month, format_usd
 from app.timeutil import format_local
@@ -427,14 +428,15 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(0)
         if not accounts:
-            self.empty_title.setText(_("Connect a Facebook Page first"))
+            self.empty_title.setText(_("Connect an account first"))
             self.empty_hint.setText(
                 _(
-                    "Pregonero publishes to the Facebook Pages you connect. You need the Page ID "
-                    "and a Page access token."
+                    "Pregonero publishes to the Facebook Pages, Instagram, X, LinkedIn and "
+                    "YouTube accounts you connect. Set up your developer app in File → "
+                    "Settings… → Developer apps, then sign in through your browser."
                 )
             )
-            self.empty_button.setText(_("Connect a Facebook Page…"))
+            self.empty_button.setText(_("Connect an account…"))
         else:
             self.empty_title.setText(_("No posts yet: click New post"))
             self.empty_hint.setText(
@@ -452,7 +454,7 @@ class MainWindow(QMainWindow):
             self.open_accounts()
 
     def _update_banner(self, accounts: list[Account]) -> None:
-        broken = [a for a in accounts if a.status != "ok"]
+        broken = [a for a in accounts if a.status != "ok" and not a.options.get(REMOVED_BY_USER)]
         if not broken:
             self.banner.hide()
             return

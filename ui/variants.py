@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 #: Typing in a version is saved this long (ms) after the last keystroke.
 SAVE_DELAY_MS = 400
+#: Widest the thumbnail's file name is shown (pixels; longer names are shortened).
+THUMB_NAME_PX = 180
 #: What a post is on each network that offers a choice: (value, label).
 KINDS: dict[str, list[tuple[str, str]]] = {
     "facebook": [("feed", N_("Post")), ("reel", N_("Reel")), ("video", N_("Video"))],
@@ -714,8 +716,14 @@ class VariantEditor(QWidget):
             return
         if self._thumbnail is None:
             self.thumb_label.setText(_("YouTube chooses one"))
+            self.thumb_label.setToolTip("")
         else:
-            self.thumb_label.setText(self._thumbnail.name)
+            # The stored copy has a long hashed name: shortened, so it cannot widen the tab.
+            name = self.thumb_label.fontMetrics().elidedText(
+                self._thumbnail.name, Qt.TextElideMode.ElideMiddle, THUMB_NAME_PX
+            )
+            self.thumb_label.setText(name)
+            self.thumb_label.setToolTip(str(self._thumbnail))
 
     def _show_error(self, lines: list[str]) -> None:
         self.last_error = "\n".join(lines)

@@ -105,7 +105,7 @@ def cmd_xcost(args: argparse.Namespace) -> int:
         zone = ctx.settings.timezone
         if args.post is not None:
             post = ctx.posts.get(args.post)
-            out = rendered_outgoing(ctx.store, post)
+            out = rendered_outgoing(ctx.store, post, "x")  # its X version and thread
             accounts = [
                 ctx.store.get_account(d.account_id)
                 for d in post.deliveries

@@ -40,7 +40,7 @@ from app.errors import (
     ValidationError,
 )
 from app.events import PublishListener
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Account, DeliveryState
 from app.networks.base import DiscoveredAccount, Network
 from app.networks.registry import NETWORKS, create_client, network_class
@@ -61,6 +61,9 @@ _Expiring = list[tuple[Account, datetime]]
 REFRESH_MARGIN_SECONDS = 300
 """A renewable access token is refreshed when it expires within this many seconds."""
 DEFAULT_WARNING_DAYS = 7
+#: ``accounts.options`` key: True once the user removed the account (kept for its
+#: publication record); cleared when it is connected again.
+REMOVED_BY_USER = "removed_by_user"
 
 SECRET_USERS: list[Callable[[Account], list[str]]] = []
 #: Hooks ``notes(account) -> [translated lines]`` shown in an account's health (e.g. the
@@ -321,6 +324,7 @@ class AccountService:
                 if existing.options.get("grant"):
                     old_grants.add(str(existing.options["grant"]))
                 merged = {**existing.options, **options}
+                merged.pop(REMOVED_BY_USER, None)
                 if ends is None:
                     merged.pop("signin_expires_at", None)
                 if existing.keyring_user != keyring_user:
@@ -545,6 +549,11 @@ class AccountService:
         self.credentials.set(keyring_user, token)
         if existing is not None:
             self.store.set_account_status(existing.id, "ok")
+            if REMOVED_BY_USER in existing.options:
+                self.store.set_account_options(
+                    existing.id,
+                    {k: v for k, v in existing.options.items() if k != REMOVED_BY_USER},
+                )
             self._unblock(existing.id)
             return self.store.get_account(existing.id)
         try:
@@ -596,14 +605,23 @@ class AccountService:
         Raises ValidationError if posts are still queued for it.
         """
         queued = self.store.deliveries_in(
-            {DeliveryState.SCHEDULED, DeliveryState.PUBLISHING, DeliveryState.UNCONFIRMED},
+            {
+                DeliveryState.SCHEDULED,
+                DeliveryState.PUBLISHING,
+                DeliveryState.UNCONFIRMED,
+                # Held by the network: without the token it could no longer be moved or
+                # cancelled, yet it would still go out.
+                DeliveryState.HANDED_OFF,
+            },
             account_id=account.id,
         )
         if queued:
             raise ValidationError(
-                _("{n} posts are still queued for {name}; cancel or move them first.").format(
-                    n=len(queued), name=account.name
-                ),
+                ngettext(
+                    "{n} post is still queued for {name}; cancel or move it first.",
+                    "{n} posts are still queued for {name}; cancel or move them first.",
+                    len(queued),
+                ).format(n=len(queued), name=account.name),
                 code="account_in_use",
             )
         self.credentials.delete(account.keyring_user)
@@ -618,6 +636,7 @@ class AccountService:
                 account.id, "needs_reconnect", _("Disconnected by the user")
             )
             options = {k: v for k, v in account.options.items() if k not in ("grant", "refresh")}
+            options[REMOVED_BY_USER] = True  # wanted: the window does not ask to reconnect it
             self.store.set_account_options(account.id, options)
         else:
             self.store.delete_account(account.id)

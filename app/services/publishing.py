@@ -397,6 +397,7 @@ class PublishingService:
         except NetworkError:
             found = None
         if found is not None:
+            found = self._first_comment(client, delivery, post, found)
             self._published(delivery, found, "network reported a duplicate; found it published")
             return S.PUBLISHED
         message = _("{network} refused it as a duplicate of an earlier post: {why}").format(
@@ -411,6 +412,28 @@ class PublishingService:
             last_error=message,
         )
         return S.FAILED
+
+    def _first_comment(
+        self, client: Network, delivery: Delivery, post: Post, found: Published
+    ) -> Published:
+        """A post found on the network after a lost answer still gets its first comment,
+        where the client writes it separately (Facebook's ``add_first_comment``, once:
+        it keeps ``first_comment_sent``/``first_comment_id`` in the delivery's progress).
+        Never raises: the post is live whatever happens to the comment."""
+        add = getattr(client, "add_first_comment", None)
+        if not callable(add):
+            return found
+        try:
+            fresh = self.store.get_delivery(delivery.id)  # progress saved by find_published
+            network = self.store.get_account(delivery.account_id).network
+            out = self.outgoing_for(fresh, post, network)
+            if not out.options.first_comment.strip():
+                return found
+            result = add(out, found)
+        except Exception:  # noqa: BLE001 - published is published; log only
+            log.exception("first comment of delivery %s", delivery.id)
+            return found
+        return result if isinstance(result, Published) else found
 
     def _find(self, client: Network, post: Post, delivery: Delivery) -> Published | None:
         since = (delivery.claimed_at or self.clock.now()) - timedelta(
@@ -565,7 +588,9 @@ class PublishingService:
                 )
             return S.UNCONFIRMED
         if found is not None:
+            found = self._first_comment(client, delivery, post, found)
             self._published(delivery, found, "reconciled: found on the network")
+            self.accounts.note_ok(account.id)  # health: a reconciled post is a good call
             return S.PUBLISHED
         if delivery.attempts > len(BACKOFF_SECONDS):
             self._move(

@@ -200,8 +200,8 @@ def estimate_month(store: Store, year: int, month: int, zone: str) -> MonthCost:
     A delivery counts as *queued* when it is scheduled or paused and due within the
     month, and as *spent* when it was published within the month. Each thread part is a
     post; a part with a URL costs the URL price. Text comes from
-    :func:`app.services.campaigns.rendered_outgoing` (placeholders filled, variants once
-    they exist).
+    :func:`app.services.campaigns.rendered_outgoing` for X (the post's X version with its
+    own text, link and thread parts; placeholders filled).
     """
     from app.services.campaigns import rendered_outgoing
 
@@ -227,7 +227,7 @@ def estimate_month(store: Store, year: int, month: int, zone: str) -> MonthCost:
                 post = store.get_post(delivery.post_id)
             except KeyError:
                 continue
-            cost = estimate_outgoing(rendered_outgoing(store, post), prices)
+            cost = estimate_outgoing(rendered_outgoing(store, post, NETWORK_KEY), prices)
             if delivery.state == DeliveryState.PUBLISHED:
                 spent, n_spent = spent + cost, n_spent + 1
             else:

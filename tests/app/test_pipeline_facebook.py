@@ -13,6 +13,7 @@ import pytest
 
 from app.clock import FixedClock
 from app.context import AppContext
+from app.errors import ValidationError
 from app.models import DeliveryState as S
 from app.networks.base import Network
 from app.networks.facebook import FacebookPages
@@ -98,6 +99,26 @@ def test_deleting_a_handed_off_post_deletes_it_on_facebook(
     assert fake.scheduled(PAGE) == []
 
 
+def test_an_account_with_a_post_handed_off_cannot_be_removed(
+    ctx: AppContext, fake: FakeGraph
+) -> None:
+    # Removing it deleted the token while Facebook still held the post: it went out at
+    # its time and Pregonero could no longer move or cancel it.
+    account = ctx.accounts.by_name("Empleo")
+    post = ctx.posts.create_draft(
+        text="Cierre de oficinas", tz="Europe/Madrid", account_ids=[account.id]
+    )
+    ctx.posts.schedule(post.id, NOW + timedelta(hours=3))
+    assert ctx.store.get_post(post.id).deliveries[0].state == S.HANDED_OFF
+    with pytest.raises(ValidationError) as refused:
+        ctx.accounts.remove(account)
+    assert str(refused.value) == "1 post is still queued for Empleo; cancel or move it first."
+    assert ctx.credentials.get(f"facebook:{PAGE}") == TOKEN
+    ctx.posts.delete(post.id)  # taken back from Facebook
+    assert fake.scheduled(PAGE) == []
+    ctx.accounts.remove(account)
+
+
 @pytest.mark.skipif(not VIDEO.exists(), reason="no sample video")
 def test_a_video_is_not_handed_off_and_waits_here(ctx: AppContext, fake: FakeGraph) -> None:
     account = ctx.accounts.by_name("Empleo")
@@ -107,3 +128,26 @@ def test_a_video_is_not_handed_off_and_waits_here(ctx: AppContext, fake: FakeGra
     delivery_id = ctx.posts.schedule(post.id, NOW + timedelta(hours=3)).deliveries[0].id
     assert ctx.store.get_delivery(delivery_id).state == S.SCHEDULED
     assert fake.scheduled(PAGE) == [] and fake.requests() == []
+
+
+def test_first_comment_still_written_when_the_posts_answer_was_lost(
+    ctx: AppContext, fake: FakeGraph, clock: FixedClock
+) -> None:
+    # The post was created but its answer never arrived: reconciliation finds it on the
+    # Page and marks it published. Its first comment (often the link) used to be lost.
+    account = ctx.accounts.by_name("Empleo")
+    ctx.handoffs.set_enabled(account.id, False)
+    post = ctx.posts.create_draft(
+        text="Feria de empleo el sábado", tz="Europe/Madrid", account_ids=[account.id]
+    )
+    ctx.posts.update_variant_options(post.id, "facebook", first_comment="Inscripción en la web")
+    delivery_id = ctx.posts.schedule(post.id, NOW + timedelta(minutes=5)).deliveries[0].id
+    clock.advance(5 * 60)
+    fake.drop_after_create_next(r"/feed$")
+    ctx.publishing.publish(delivery_id)
+    done = ctx.store.get_delivery(delivery_id)
+    assert done.state == S.PUBLISHED, done.last_error
+    assert len(fake.posts(PAGE)) == 1
+    assert [c["message"] for c in fake.comments(done.remote_id or "")] == ["Inscripción en la web"]
+    # Health: the reconciled post counts as the account's last successful call.
+    assert ctx.accounts.by_name("Empleo").last_ok_at == clock.now()

@@ -188,3 +188,45 @@ def test_cli_month_report(
         assert cli.main(["x-cost", "--month", "2027-13"]) == 1
         assert cli.main(["x-cost", "--post", "1"]) == 0
         assert "Post #1 on X: 1 posts (1 with a link): $0.20" in capsys.readouterr().out
+
+
+def test_month_estimate_uses_the_x_version_and_its_thread(
+    ctx: tuple[AppContext, FakeX],
+) -> None:
+    # The composer's X tab shows its own text and thread parts priced; the month's
+    # estimate (status bar, `pregonero x-cost`) used to price the main text only.
+    context, _fake = ctx
+    post = scheduled(context, "Texto principal sin enlace")
+    context.posts.save_variant(
+        post.id,
+        "x",
+        text="Solo en X: https://empleo.example.es/x",
+        link=None,
+        own_media=False,
+        options=PostOptions(thread=("Segunda parte https://empleo.example.es/y", "Tercera")),
+    )
+    expected = 2 * Decimal("0.20") + Decimal("0.015")
+    month = estimate_month(context.store, 2027, 1, "Europe/Madrid")
+    assert month.queued.parts == 3 and month.queued.parts_with_url == 2
+    assert month.queued.total == expected
+
+
+def test_cli_post_estimate_uses_the_x_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with running_x({USER: TOKEN}) as fake:
+        monkeypatch.setenv("PREGONERO_X_API", fake.url)
+        context = AppContext()
+        account = context.accounts.connect("x", name="Empleo X", remote_id=USER, token=TOKEN)
+        post = context.posts.create_draft(text="Principal", tz="UTC", account_ids=[account.id])
+        context.posts.save_variant(
+            post.id,
+            "x",
+            text="Solo en X: https://empleo.example.es/x",
+            link=None,
+            own_media=False,
+            options=PostOptions(thread=("Segunda https://empleo.example.es/y", "Tercera")),
+        )
+        context.close()
+        assert cli.main(["x-cost", "--post", str(post.id)]) == 0
+        assert "3 posts (2 with a link): $0.415" in capsys.readouterr().out

@@ -295,3 +295,26 @@ def test_a_post_published_meanwhile_becomes_read_only(
     assert not dialog.schedule_button.isEnabled()
     dialog.close()
     assert ctx.posts.get(post_id).text == "Ya"
+
+
+def test_many_accounts_do_not_make_the_composer_wider_than_a_laptop_screen(
+    qtbot: QtBot, ctx: AppContext, bridge: Bridge, account: Account
+) -> None:
+    # A service with Pages, channels, X and LinkedIn accounts: nine or more boxes used to
+    # sit in one row, so the composer needed ~1,500 px and its right side was cut off.
+    names = [
+        "Canal Empleo",
+        "Canal Formación",
+        "Empleo Público (@empleo_publico)",
+        "Formació València",
+        "LABORA Formació",
+        "LABORA València (@labora_val)",
+        "Servicio Regional de Empleo",
+        "Ana García",
+    ]
+    for n, name in enumerate(names):
+        ctx.accounts.connect("facebook", name=name, remote_id=str(2000 + n), token="EAAgood")
+    dialog = make(qtbot, ctx, bridge)
+    assert len(dialog.account_boxes) == 9
+    assert dialog.minimumSizeHint().width() <= 1200
+    assert all(box.isVisibleTo(dialog) for box in dialog.account_boxes.values())

@@ -55,7 +55,14 @@ def test_empty_state_asks_for_an_account_then_for_a_post(
 ) -> None:
     window = make(qtbot, ctx, bridge)
     assert window.stack.currentIndex() == 0
-    assert window.empty_title.text() == "Connect a Facebook Page first"
+    # Every network signs in through the browser now: the first screen says so (it
+    # used to ask for a Facebook Page id and token only).
+    assert window.empty_title.text() == "Connect an account first"
+    hint = window.empty_hint.text()
+    for network in ("Facebook", "Instagram", "X", "LinkedIn", "YouTube", "Developer apps"):
+        assert network in hint
+    assert "access token" not in hint
+    assert window.empty_button.text() == "Connect an account…"
     ctx.accounts.connect("facebook", name="Empleo", remote_id="1001", token="EAAgood")
     window.reload()
     assert window.empty_title.text() == "No posts yet: click New post"
@@ -208,6 +215,29 @@ def test_reconnect_banner(qtbot: QtBot, ctx: AppContext, bridge: Bridge, account
     ctx.accounts.mark_needs_reconnect(account, "The token expired.")
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=3000)
     assert "Empleo needs to be connected again: The token expired." in window.banner_label.text()
+
+
+def test_an_account_the_user_removed_raises_no_reconnect_banner(
+    qtbot: QtBot, ctx: AppContext, bridge: Bridge, account: Account
+) -> None:
+    # An account with a publication record stays listed after Remove; the window used to
+    # tell the user, in red and for ever, to connect it again.
+    other = ctx.accounts.connect("facebook", name="Antigua", remote_id="2002", token="EAAgood")
+    post = ctx.posts.create_draft(text="Hola", tz="Europe/Madrid", account_ids=[other.id])
+    ctx.posts.delete(post.id)  # a record: the account is kept, disconnected
+    ctx.accounts.remove(ctx.store.get_account(other.id))
+    assert ctx.store.get_account(other.id).status != "ok"
+    window = make(qtbot, ctx, bridge)
+    window.reload()
+    assert not window.banner.isVisible()
+    ctx.accounts.mark_needs_reconnect(account, "The token expired.")
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=3000)
+    assert "Antigua" not in window.banner_label.text()
+    # Connected again and then refused: that one is news again.
+    ctx.accounts.connect("facebook", name="Antigua", remote_id="2002", token="EAAgood")
+    ctx.accounts.mark_needs_reconnect(ctx.store.get_account(other.id), "Revoked.")
+    window.reload()
+    assert "Antigua needs to be connected again: Revoked." in window.banner_label.text()
 
 
 def test_new_post_and_edit_open_composers(

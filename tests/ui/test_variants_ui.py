@@ -360,3 +360,26 @@ def test_status_bar_shows_the_months_x_cost(
     if when.month == ctx.clock.now().month:  # not on the last half hour of a month
         assert "$0.015 queued" in label.text()
     assert "Equis" in label.toolTip()
+
+
+def test_a_chosen_thumbnail_does_not_widen_the_youtube_tab(
+    qtbot: QtBot,
+    ctx: AppContext,
+    bridge: Bridge,
+    accounts: dict[str, Account],
+    tmp_path: Path,
+) -> None:
+    # The thumbnail row showed the stored copy's 68-character name at full width, so the
+    # YouTube tab grew a horizontal scroll bar and its counter and buttons were cut off.
+    post_id = post_for_all(ctx, accounts)
+    dialog = make(qtbot, ctx, bridge, post_id)
+    yt = dialog.variants_panel.editors["youtube"]
+    assert yt.thumb_label is not None
+    empty = yt.thumb_label.minimumSizeHint().width()
+    thumb = tmp_path / "miniatura.png"
+    Image.new("RGB", (128, 72), "navy").save(thumb)
+    assert yt.set_thumbnail(thumb)
+    assert yt.thumb_label.text().endswith(".png")
+    assert yt.thumb_label.minimumSizeHint().width() <= max(empty, 200)
+    stored = ctx.posts.variant_options(post_id, "youtube").thumbnail
+    assert stored is not None and str(stored) in yt.thumb_label.toolTip()
