@@ -49,6 +49,7 @@ from app.media_fit import RGB_FIX, parse_fix, to_rgb
 from app.models import PROBLEMS, Account, DeliveryState, MediaFile, Post
 from app.networks.registry import NETWORKS, network_class
 from app.placeholders import placeholders, render, unknown_placeholders
+from app.services.accounts import REMOVED_BY_USER
 from app.services.checking import CheckInput
 from app.services.handoff import handed_off_label
 from app.services.posts import PostService
@@ -499,10 +500,21 @@ class Composer(QDialog):
         self._accounts = {a.id: a for a in accounts}
         self.no_accounts_label.setVisible(not accounts)
         for account in accounts:
-            box = QCheckBox(account.name)
+            if REMOVED_BY_USER in account.options and account.id not in chosen:
+                continue  # removed by the user: only shown on posts that still name it
+            # The network beside the name: "Ana García" alone could be any network.
+            box = QCheckBox(
+                _("{name} · {network}").format(
+                    name=account.name, network=network_class_label(account.network)
+                )
+            )
             tip = account.display_name or account.name
             if account.status != "ok":
-                box.setText(_("{name} (needs reconnect)").format(name=account.name))
+                box.setText(
+                    _("{name} · {network} (needs reconnect)").format(
+                        name=account.name, network=network_class_label(account.network)
+                    )
+                )
                 box.setStyleSheet(f"color: {style.ERROR_COLOUR}")
                 tip = account.status_reason or tip
             box.setToolTip(f"{network_class_label(account.network)}: {tip}")

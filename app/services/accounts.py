@@ -584,7 +584,31 @@ class AccountService:
                 self.listener.delivery_changed(delivery.id, delivery.post_id, "scheduled")
 
     def mark_needs_reconnect(self, account: Account, reason: str) -> None:
-        """Flag ``account`` and block its queued deliveries until it is reconnected."""
+        """Flag ``account`` and block its queued deliveries until it is reconnected.
+
+        Accounts of the same sign-in that publish with the very same access token (a
+        LinkedIn member and its organizations, the channels of one Google account) are
+        flagged too: the network refused that token for all of them. Accounts with their
+        own token (Facebook Pages) are left alone."""
+        self._flag(account, reason)
+        grant = account.options.get("grant")
+        if not grant:
+            return
+        try:
+            token = self.credentials.get(account.keyring_user)
+        except CredentialsError:
+            return
+        for other in self._sharing(str(grant)):
+            if other.id == account.id or other.status != "ok":
+                continue
+            try:
+                same = self.credentials.get(other.keyring_user) == token
+            except CredentialsError:
+                same = False
+            if same:
+                self._flag(other, reason)
+
+    def _flag(self, account: Account, reason: str) -> None:
         self.store.set_account_status(account.id, "needs_reconnect", reason)
         now = self.clock.now()
         for delivery in self.store.deliveries_in({DeliveryState.SCHEDULED}, account_id=account.id):

@@ -103,7 +103,12 @@ class PublishingService:
         return planned is not None and (at - planned).total_seconds() > self.grace_seconds()
 
     def _missed_late(
-        self, delivery: Delivery, expect: set[DeliveryState], why: str, at: datetime
+        self,
+        delivery: Delivery,
+        expect: set[DeliveryState],
+        why: str,
+        at: datetime,
+        network_said: str = "",
     ) -> DeliveryState:
         planned = self.planned_at(delivery)
         post = self.store.get_post(delivery.post_id)
@@ -112,7 +117,7 @@ class PublishingService:
             S.MISSED,
             "too late to publish",
             expect=expect,
-            detail=why,
+            detail=f"{why} ({network_said})" if network_said else why,
             last_error=_(
                 "Not published: it could not go out before {time}, more than {m} minutes after "
                 "its time ({planned}). {why} Choose a new time or publish it now."
@@ -464,7 +469,13 @@ class PublishingService:
         if isinstance(exc, RateLimited):
             at = self.clock.now() + timedelta(seconds=exc.retry_after)
             if self.too_late(delivery, at):
-                return self._missed_late(delivery, expect, str(exc), at)
+                return self._missed_late(
+                    delivery,
+                    expect,
+                    _("The network asked Pregonero to wait (too many requests)."),
+                    at,
+                    str(exc),
+                )
             self._move(
                 delivery,
                 S.SCHEDULED,
@@ -480,7 +491,13 @@ class PublishingService:
             if attempt <= len(BACKOFF_SECONDS):
                 at = self.clock.now() + timedelta(seconds=BACKOFF_SECONDS[attempt - 1])
                 if self.too_late(delivery, at):
-                    return self._missed_late(delivery, expect, str(exc), at)
+                    return self._missed_late(
+                        delivery,
+                        expect,
+                        _("The network had a temporary problem and did not take it in time."),
+                        at,
+                        str(exc),
+                    )
                 self._move(
                     delivery,
                     S.SCHEDULED,

@@ -385,3 +385,33 @@ def test_remove_also_deletes_the_accounts_other_secrets(
     ctx.accounts.remove(ctx.store.get_account(account.id))
     assert keyring.get_password(SERVICE, "mediahost:x:2244994945") is None
     assert keyring.get_password(SERVICE, "extra:listed") is None
+
+
+def test_a_refused_shared_token_flags_every_account_that_uses_it(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, port: int
+) -> None:
+    """A LinkedIn member and its organization publish with one token: when the network
+    refuses it for one, both need reconnecting and both queues wait as blocked."""
+    fake, result = connect(ctx, monkeypatch, "linkedin", port)
+    member, org = ctx.accounts.add_signed_in(result, result.accounts)
+    fake.stop()
+    post = scheduled(ctx, member.id, minutes=60)
+    ctx.accounts.mark_needs_reconnect(ctx.store.get_account(org.id), "token refused")
+    assert ctx.store.get_account(org.id).status == "needs_reconnect"
+    assert ctx.store.get_account(member.id).status == "needs_reconnect"
+    assert ctx.store.get_delivery(post.deliveries[0].id).state == S.BLOCKED
+
+
+def test_instagram_shares_the_fate_of_the_page_token_it_publishes_with(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, port: int
+) -> None:
+    """An Instagram account publishes with its linked Page's token: when that token is
+    refused for the Page, the Instagram account needs reconnecting too."""
+    fake, result = connect(ctx, monkeypatch, "meta", port)
+    fake.stop()
+    page, insta = sorted(
+        ctx.accounts.add_signed_in(result, result.accounts), key=lambda a: a.network
+    )
+    assert (page.network, insta.network) == ("facebook", "instagram")
+    ctx.accounts.mark_needs_reconnect(page, "page token refused")
+    assert ctx.store.get_account(insta.id).status == "needs_reconnect"

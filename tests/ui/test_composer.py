@@ -318,3 +318,18 @@ def test_many_accounts_do_not_make_the_composer_wider_than_a_laptop_screen(
     assert len(dialog.account_boxes) == 9
     assert dialog.minimumSizeHint().width() <= 1200
     assert all(box.isVisibleTo(dialog) for box in dialog.account_boxes.values())
+
+
+def test_account_boxes_name_the_network_and_skip_accounts_the_user_removed(
+    qtbot: QtBot, ctx: AppContext, bridge: Bridge, account: Account
+) -> None:
+    other = ctx.accounts.connect("facebook", name="Antiguo", remote_id="222", token="t2")
+    ctx.accounts.remove(other)  # it has no history: gone entirely
+    kept = ctx.accounts.connect("facebook", name="Programa", remote_id="333", token="t3")
+    post = ctx.posts.create_draft(text="Hola", tz="Europe/Madrid", account_ids=[kept.id])
+    queued = ctx.posts.publish_now(post.id)  # a history: removing keeps it listed, flagged
+    assert ctx.publishing.publish(queued.deliveries[0].id) == DeliveryState.PUBLISHED
+    ctx.accounts.remove(ctx.store.get_account(kept.id))
+    dialog = make(qtbot, ctx, bridge)
+    assert dialog.account_boxes[account.id].text() == "Empleo · Facebook"
+    assert kept.id not in dialog.account_boxes  # removed by the user: not offered
