@@ -163,3 +163,21 @@ def from_iso(text: str | None) -> datetime | None:
     if not text:
         return None
     return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def parse_rfc3339(value: object) -> datetime | None:
+    """An RFC 3339 timestamp from a network API (``"2027-01-20T10:00:01.000Z"``) as an
+    aware UTC datetime; None when ``value`` is not readable text (naive = UTC)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def rfc3339(when: datetime) -> str:
+    """Aware ``when`` as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC, whole seconds), as X's
+    ``start_time`` and YouTube's ``publishAt`` take it."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -66,6 +66,7 @@ from app.networks.base import (
     TokenSet,
 )
 from app.networks.http import FilePart, HttpClient, MultipartBody
+from app.timeutil import parse_rfc3339, rfc3339
 
 DEFAULT_BASE_URL = "https://api.x.com"
 """Overridden by the ``base_url`` argument (the registry passes ``PREGONERO_X_API``)."""
@@ -126,20 +127,11 @@ def _int(value: object) -> int | None:
     return None
 
 
-def parse_x_time(value: object) -> datetime | None:
-    """``"2027-01-20T10:00:01.000Z"`` -> aware UTC datetime (None when unreadable)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+parse_x_time = parse_rfc3339
+"""``"2027-01-20T10:00:01.000Z"`` -> aware UTC datetime (None when unreadable)."""
 
-
-def x_time(when: datetime) -> str:
-    """An aware datetime as X's ``start_time`` wants it: ``YYYY-MM-DDTHH:MM:SSZ``."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+x_time = rfc3339
+"""An aware datetime as X's ``start_time`` wants it: ``YYYY-MM-DDTHH:MM:SSZ``."""
 
 
 def match_key(text: str) -> str:

@@ -66,6 +66,7 @@ from app.networks.youtube_upload import (
     ResumableUpload,
     SessionExpired,
 )
+from app.timeutil import parse_rfc3339, rfc3339
 
 DEFAULT_BASE_URL = "https://www.googleapis.com"
 """Overridden by ``base_url`` (the registry passes ``PREGONERO_YOUTUBE_API``); the upload
@@ -155,20 +156,8 @@ def description_for(post: OutgoingPost) -> str:
     return text
 
 
-def parse_time(value: object) -> datetime | None:
-    """An RFC 3339 timestamp (``2026-01-18T11:00:00Z``) as aware UTC, or None."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def rfc3339(when: datetime) -> str:
-    """Aware ``when`` as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC, whole seconds)."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+parse_time = parse_rfc3339
+"""An RFC 3339 timestamp (``2026-01-18T11:00:00Z``) as aware UTC, or None."""
 
 
 def google_error(response: requests.Response) -> tuple[int, str, str] | None:
