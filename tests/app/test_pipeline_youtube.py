@@ -20,7 +20,7 @@ from app.networks.youtube_upload import GRANULARITY
 from tests.fakes.youtube import FakeYouTube, running_youtube
 
 CHANNEL = "UCtestChannel0000000000001"
-TOKEN = "ya29.testTOKENforTheChannel-secret"
+TOKEN = "test-token-for-the-channel-secret"
 VIDEO = Path("/work/shared/samples/media/tutorial-inscripcion-1280x720.mp4")
 NOW = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
 

@@ -42,7 +42,7 @@ MEDIA = SAMPLES / "media"
 ROOT = Path(__file__).resolve().parents[2]
 
 CHANNEL = "UCtestChannel0000000000001"
-TOKEN = "ya29.testTOKENforTheChannel-secret"
+TOKEN = "test-token-for-the-channel-secret"
 OTHER = "UCotherChannel000000000002"
 OTHER_TOKEN = "ya29.otherTOKEN-secret"
 CHUNK = 4 * GRANULARITY  # 1 MiB per PUT in these tests
