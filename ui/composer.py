@@ -798,7 +798,12 @@ class Composer(QDialog):
         try:
             if target is not None:
                 chosen = fit_dialog.ask_fit(
-                    self, Path(media.path), target, work_dir, network=label or "Instagram"
+                    self,
+                    Path(media.path),
+                    target,
+                    work_dir,
+                    network=label or "Instagram",
+                    name=media.original_name,
                 )
             elif finding.fix == RGB_FIX and dialogs.confirm(
                 self,
