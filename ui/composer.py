@@ -145,6 +145,7 @@ class MediaRow(QFrame):
         self.thumb = QLabel()
         self.thumb.setFixedSize(THUMB_SIZE, THUMB_SIZE)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumb.setWordWrap(True)  # "no preview" is wider than the thumbnail in Spanish
         pixmap = thumbnail(media.path)
         if pixmap.isNull():
             self.thumb.setText(_("no preview"))
