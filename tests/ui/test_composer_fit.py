@@ -113,3 +113,28 @@ def test_the_fit_dialog_names_the_photo_as_the_user_added_it(
     monkeypatch.setattr(fit_dialog, "ask_fit", look)
     dialog.fix_media(finding)
     assert shown and shown[0].startswith("banner.jpg does not have the shape Instagram takes")
+
+
+def test_a_story_photo_is_checked_as_a_story_in_the_composer(
+    qtbot: QtBot,
+    ctx: AppContext,
+    bridge: Bridge,
+    instagram: Account,
+    samples: Path,
+) -> None:
+    # A 9:16 photo published as a story was flagged "too tall for Instagram (least 0.80)"
+    # with a "Fix the photo…" that padded it to 4:5; the review screen judged it right.
+    post = ctx.posts.create_draft(text="Últimos días", tz="Europe/Madrid")
+    ctx.posts.set_accounts(post.id, [instagram.id])
+    ctx.posts.add_media(post.id, samples / "media" / "story-1080x1920.jpg", alt_text="Cartel")
+    dialog = Composer(ctx, bridge, post.id)
+    qtbot.addWidget(dialog)
+    assert [f for f in dialog.run_checks() if f.code == "media_aspect"]  # a feed post
+    editor = dialog.variants_panel.editors["instagram"]
+    assert editor.kind_combo is not None
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("story"))
+    findings = dialog.run_checks()
+    assert not [f for f in findings if f.code == "media_aspect"]
+    assert {f.code for f in findings} == {
+        f.code for f in ctx.posts.checks.findings(ctx.posts.get(post.id))
+    }
