@@ -402,3 +402,20 @@ def test_an_instagram_story_says_its_text_is_not_published(
     assert "text is not published" in editor.story_note.text()
     editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("reel"))
     assert editor.story_note.isHidden()
+
+
+def test_the_preview_names_the_kind_in_the_users_language(qtbot: QtBot) -> None:
+    # The review screen in Spanish said "Publicado como: story" (the stored key).
+    from app import i18n
+    from app.networks.base import PostOptions
+    from ui.previews import PostPreview
+
+    i18n.set_language("es")
+    try:
+        preview = PostPreview(
+            "instagram", "empleo_vlc", "Últimos días", None, [], options=PostOptions(kind="story")
+        )
+        qtbot.addWidget(preview)
+        assert [label.text() for label in preview.extra_labels] == ["Publicada como: Historia"]
+    finally:
+        i18n.set_language("en")
