@@ -59,7 +59,11 @@ class AuthExpired(NetworkError):
 
 
 class RateLimited(NetworkError):
-    """The network asks us to slow down; retry after ``retry_after`` seconds."""
+    """The network asks us to slow down; retry after ``retry_after`` seconds.
+
+    ``code="quota"``: the account's limit of posts published in 24 hours is reached
+    (Instagram ``content_publishing_limit``), not a short burst of requests.
+    """
 
     def __init__(self, message: str, *, retry_after: float = 60.0, **kw: str) -> None:
         super().__init__(message, **kw)

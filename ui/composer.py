@@ -50,7 +50,7 @@ from app.models import PROBLEMS, Account, DeliveryState, MediaFile, Post
 from app.networks.registry import NETWORKS, network_class
 from app.placeholders import placeholders, render, unknown_placeholders
 from app.services.accounts import REMOVED_BY_USER
-from app.services.checking import CheckInput
+from app.services.checking import CheckInput, post_kinds
 from app.services.handoff import handed_off_label
 from app.services.posts import PostService
 from app.timeutil import (
@@ -145,6 +145,7 @@ class MediaRow(QFrame):
         self.thumb = QLabel()
         self.thumb.setFixedSize(THUMB_SIZE, THUMB_SIZE)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumb.setWordWrap(True)  # "no preview" is wider than the thumbnail in Spanish
         pixmap = thumbnail(media.path)
         if pixmap.isNull():
             self.thumb.setText(_("no preview"))
@@ -798,7 +799,12 @@ class Composer(QDialog):
         try:
             if target is not None:
                 chosen = fit_dialog.ask_fit(
-                    self, Path(media.path), target, work_dir, network=label or "Instagram"
+                    self,
+                    Path(media.path),
+                    target,
+                    work_dir,
+                    network=label or "Instagram",
+                    name=media.original_name,
                 )
             elif finding.fix == RGB_FIX and dialogs.confirm(
                 self,
@@ -1076,7 +1082,9 @@ class Composer(QDialog):
         # A network with its own text is checked on it (its tab's counter, and the review
         # before scheduling), not on the main text.
         keep = tuple(n for n in built.networks if not self.variants_panel.has_own_text(n))
-        return built.with_changes(networks=keep)
+        # A story or reel is judged as one (9:16), not as a feed post, as on the review screen.
+        kinds = post_kinds(post) if post is not None else ()
+        return built.with_changes(networks=keep, kinds=kinds)
 
     def run_checks(self) -> list[Finding]:
         """Run the offline checks on the fields now; list and underline the findings."""

@@ -53,6 +53,7 @@ class FitDialog(QDialog):
 
     The new files are written to ``work_dir`` when the dialog opens (and again when the
     band colour changes). After ``exec()``, :meth:`chosen_path` is the file to use.
+    ``name`` is the file name shown to the user (default: the name of ``original``).
     Raises ValidationError when the original cannot be read.
     """
 
@@ -63,6 +64,7 @@ class FitDialog(QDialog):
         work_dir: Path,
         *,
         network: str = "Instagram",
+        name: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -79,11 +81,11 @@ class FitDialog(QDialog):
             wanted = _("a proportion between {low:.2f} and {high:.2f}").format(
                 low=target.low, high=target.high
             )
-        intro = QLabel(
+        self.intro = intro = QLabel(
             _(
                 "{name} does not have the shape {network} takes ({wanted}, width ÷ height). "
                 "Choose how to make a copy that fits; your original file is not changed."
-            ).format(name=original.name, network=network, wanted=wanted)
+            ).format(name=name or original.name, network=network, wanted=wanted)
         )
         intro.setWordWrap(True)
 
@@ -175,10 +177,12 @@ def ask_fit(
     work_dir: Path,
     *,
     network: str = "Instagram",
+    name: str | None = None,
 ) -> Path | None:
-    """Show :class:`FitDialog`; the chosen new file, or None (keep / cancel / unreadable)."""
+    """Show :class:`FitDialog`; the chosen new file, or None (keep / cancel / unreadable).
+    ``name`` is the file name the user knows (the stored copy is named by its hash)."""
     try:
-        dialog = FitDialog(original, target, work_dir, network=network, parent=parent)
+        dialog = FitDialog(original, target, work_dir, network=network, name=name, parent=parent)
     except ValidationError:
         return None
     if dialog.exec() != QDialog.DialogCode.Accepted:

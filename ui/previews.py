@@ -20,6 +20,7 @@ from app.checks.textutil import url_spans
 from app.i18n import N_, _
 from app.networks.base import PostOptions
 from app.networks.registry import network_class
+from ui.variants import KINDS
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,10 @@ class PostPreview(QFrame):
         if options.title:
             lines.append(_("Title: {title}").format(title=_escape(options.title)))
         if options.kind != "feed":
-            lines.append(_("Published as: {kind}").format(kind=_escape(options.kind)))
+            kind = dict(KINDS.get(network, [])).get(options.kind)  # "Story", not "story"
+            lines.append(
+                _("Published as: {kind}").format(kind=_escape(_(kind) if kind else options.kind))
+            )
         if options.first_comment:
             lines.append(_("First comment: {text}").format(text=_escape(options.first_comment)))
         for number, part in enumerate(options.thread, start=2):

@@ -275,6 +275,14 @@ class VariantEditor(QWidget):
             self.share_to_feed.setChecked(True)
             self.share_to_feed.toggled.connect(lambda _c: self._edited(at_once=True))
             form.addRow("", self.share_to_feed)
+        self.story_note: QLabel | None = None
+        if key == "instagram":
+            self.story_note = QLabel(
+                _("Instagram stories show no caption: the text is not published with a story.")
+            )
+            self.story_note.setWordWrap(True)
+            form.addRow("", self.story_note)
+            form.setRowVisible(self.story_note, False)
         self.first_comment: QPlainTextEdit | None = None
         if key == "facebook":
             self.first_comment = QPlainTextEdit()
@@ -472,10 +480,12 @@ class VariantEditor(QWidget):
 
     def _show_kind_rows(self) -> None:
         """Rows that only mean something for some kinds: "also in the feed" for a reel,
-        a Facebook title for a video or reel."""
+        "no caption" for an Instagram story, a Facebook title for a video or reel."""
         kind = self.kind_combo.currentData() if self.kind_combo is not None else "feed"
         if self.share_to_feed is not None:
             self._form.setRowVisible(self.share_to_feed, kind == "reel")
+        if self.story_note is not None:
+            self._form.setRowVisible(self.story_note, kind == "story")
         if self.title_edit is not None and self.network == "facebook":
             self._form.setRowVisible(self.title_edit, kind in ("reel", "video"))
 

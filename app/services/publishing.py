@@ -472,7 +472,9 @@ class PublishingService:
                 return self._missed_late(
                     delivery,
                     expect,
-                    _("The network asked Pregonero to wait (too many requests)."),
+                    _("The account reached the network's limit of posts published in 24 hours.")
+                    if exc.code == "quota"  # a posts-per-24-hours limit (Instagram)
+                    else _("The network asked Pregonero to wait (too many requests)."),
                     at,
                     str(exc),
                 )

@@ -309,3 +309,14 @@ def test_data_folder_can_be_moved_with_its_photos(samples: Path, tmp_path: Path)
     assert Path(media.path).parent == moved / "media"
     assert Path(media.path).read_bytes() == photo.read_bytes()
     fresh.close()
+
+
+def test_a_post_missed_on_a_24_hour_posting_limit_says_so(ctx: AppContext) -> None:
+    # Instagram's "maximum number of posts" answer (code "quota"): the missed post said
+    # only "too many requests", as if a short wait would do; publishing it now fails again.
+    post = scheduled(ctx)
+    StubNetwork.script = [RateLimited("limit reached", retry_after=3600, code="quota")]
+    assert publish_due(ctx, post) == S.MISSED
+    d = ctx.store.get_delivery(post.deliveries[0].id)
+    assert "limit of posts published in 24 hours" in d.last_error
+    assert "too many requests" not in d.last_error

@@ -333,3 +333,33 @@ def test_account_boxes_name_the_network_and_skip_accounts_the_user_removed(
     dialog = make(qtbot, ctx, bridge)
     assert dialog.account_boxes[account.id].text() == "Empleo · Facebook"
     assert kept.id not in dialog.account_boxes  # removed by the user: not offered
+
+
+def test_a_video_without_preview_says_so_unclipped_in_spanish(
+    qtbot: QtBot,
+    ctx: AppContext,
+    bridge: Bridge,
+    account: Account,
+    tmp_path: Path,
+    samples: Path,
+) -> None:
+    # In Spanish the 72-pixel thumbnail showed "n vista prev" for a video.
+    from app import i18n
+
+    i18n.set_language("es")
+    try:
+        video = tmp_path / "tutorial.mp4"
+        shutil.copy(samples / "media" / "tutorial-inscripcion-1280x720.mp4", video)
+        post = ctx.posts.create_draft(text="Tutorial", tz="Europe/Madrid")
+        ctx.posts.set_accounts(post.id, [account.id])
+        ctx.posts.add_media(post.id, video, alt_text="Tutorial")
+        dialog = Composer(ctx, bridge, post.id)
+        qtbot.addWidget(dialog)
+        (row,) = dialog.media_rows
+        thumb = row.thumb
+        assert thumb.text() == "sin vista previa"
+        metrics = thumb.fontMetrics()
+        lines = thumb.text().split() if thumb.wordWrap() else [thumb.text()]
+        assert all(metrics.horizontalAdvance(line) <= thumb.width() for line in lines)
+    finally:
+        i18n.set_language("en")

@@ -383,3 +383,39 @@ def test_a_chosen_thumbnail_does_not_widen_the_youtube_tab(
     assert yt.thumb_label.minimumSizeHint().width() <= max(empty, 200)
     stored = ctx.posts.variant_options(post_id, "youtube").thumbnail
     assert stored is not None and str(stored) in yt.thumb_label.toolTip()
+
+
+def test_an_instagram_story_says_its_text_is_not_published(
+    qtbot: QtBot, ctx: AppContext, bridge: Bridge, account: Account
+) -> None:
+    # Instagram stories take no caption: the text was dropped with no word in the tab.
+    ig = ctx.accounts.connect("instagram", name="empleo_vlc", remote_id="1784", token="tok-ig")
+    post_id = ctx.posts.create_draft(
+        text="Últimos días de inscripción", tz="Europe/Madrid", account_ids=[ig.id]
+    ).id
+    dialog = make(qtbot, ctx, bridge, post_id)
+    editor = dialog.variants_panel.editors["instagram"]
+    assert editor.kind_combo is not None and editor.story_note is not None
+    assert editor.story_note.isHidden()
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("story"))
+    assert not editor.story_note.isHidden()
+    assert "text is not published" in editor.story_note.text()
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("reel"))
+    assert editor.story_note.isHidden()
+
+
+def test_the_preview_names_the_kind_in_the_users_language(qtbot: QtBot) -> None:
+    # The review screen in Spanish said "Publicado como: story" (the stored key).
+    from app import i18n
+    from app.networks.base import PostOptions
+    from ui.previews import PostPreview
+
+    i18n.set_language("es")
+    try:
+        preview = PostPreview(
+            "instagram", "empleo_vlc", "Últimos días", None, [], options=PostOptions(kind="story")
+        )
+        qtbot.addWidget(preview)
+        assert [label.text() for label in preview.extra_labels] == ["Publicada como: Historia"]
+    finally:
+        i18n.set_language("en")
