@@ -412,13 +412,18 @@ class Runner:
     def _expired_accounts(self) -> None:
         """Hourly: accounts whose token ended and cannot renew itself (a LinkedIn token
         after 60 days) become "reconnect needed" and their queued posts blocked, also
-        with no window open (``pregonero run``)."""
+        with no window open (``pregonero run``); files a media host holds for posts that
+        did not go out are deleted."""
         if not self.is_publisher:
             return
         try:
             self.ctx.accounts.mark_expired()
         except Exception:  # noqa: BLE001 - the next run tries again
             log.exception("checking for expired accounts")
+        try:  # files put on a media host for posts that did not go out
+            self.ctx.publishing.cleanup_abandoned()
+        except Exception:  # noqa: BLE001 - the next run tries again
+            log.exception("cleaning up after abandoned deliveries")
 
     def _daily_backup(self) -> None:
         if not self.is_publisher:

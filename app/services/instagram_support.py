@@ -40,6 +40,7 @@ class PublishingLike(Protocol):
     store: Store
     client_setup: list[Callable[[Network, Account], Network]]
     after_published: list[Callable[[Network, OutgoingPost], object]]
+    after_abandoned: list[Callable[[Network, OutgoingPost], object]]
 
 
 def configure_client(client: Network, account: Account, credentials: CredentialStore) -> Network:
@@ -137,5 +138,11 @@ def install(publishing: PublishingLike, credentials: CredentialStore) -> None:
             except AppError:
                 log.info("publishing limit of %r not read", client)
 
+    def abandoned(client: Network, post: OutgoingPost) -> None:
+        # Photos made public for a post that did not go out must not stay public.
+        if isinstance(client, Instagram):
+            cleanup_hosted(client, post)
+
     publishing.client_setup.append(setup)
     publishing.after_published.append(done)
+    publishing.after_abandoned.append(abandoned)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.clock import Clock
 from app.errors import (
+    AppError,
     AuthExpired,
     CredentialsError,
     Duplicate,
@@ -89,6 +90,10 @@ class PublishingService:
         #: Integration hooks ``done(client, post)`` run after a delivery was published
         #: from here (e.g. deleting files put on a media host); errors are only logged.
         self.after_published: list[Callable[[Network, OutgoingPost], object]] = []
+        #: Hooks ``cleanup(client, post)`` for a delivery that will not go out as prepared
+        #: (failed, missed, cancelled, back to draft): e.g. deleting photos a media host
+        #: made public for Instagram. See :meth:`cleanup_abandoned`.
+        self.after_abandoned: list[Callable[[Network, OutgoingPost], object]] = []
 
     def planned_at(self, delivery: Delivery) -> datetime | None:
         """When the user meant the delivery to go out: its post's time (aware UTC)."""
@@ -259,6 +264,35 @@ class PublishingService:
         return dataclasses.replace(
             out, claimed_at=delivery.claimed_at, progress=Progress(delivery.progress, saver)
         )
+
+    def cleanup_abandoned(self) -> int:
+        """Clean up after deliveries that will not go out as prepared: failed, missed,
+        cancelled or back to draft, whose progress still lists files put on a media host
+        (``progress["hosted"]``). The :attr:`after_abandoned` hooks delete them; the work
+        prepared ahead is dropped (prepared again if the post is scheduled again); files
+        that could not be deleted stay listed for the next call. Returns how many
+        deliveries were handled. Network errors are only logged."""
+        handled = 0
+        for delivery in self.store.deliveries_in({S.FAILED, S.MISSED, S.CANCELLED, S.DRAFT}):
+            if not delivery.progress.get("hosted"):
+                continue
+            try:
+                account = self.store.get_account(delivery.account_id)
+                post = self.store.get_post(delivery.post_id)
+                client = self.client_for(account)
+                out = self.outgoing_for(delivery, post, account.network)
+            except (AppError, KeyError):
+                log.info("clean-up of delivery %s postponed", delivery.id)
+                continue
+            for hook in self.after_abandoned:
+                try:
+                    hook(client, out)
+                except Exception:  # noqa: BLE001 - tried again at the next call
+                    log.exception("clean-up hook for delivery %s", delivery.id)
+            left = out.progress.data.get("hosted") or []
+            save_progress(self.store, delivery.id, {"hosted": left} if left else {})
+            handled += 1
+        return handled
 
     def client_for(self, account: Account) -> Network:
         """The network client of ``account`` for publishing, preparing and hand-offs: the

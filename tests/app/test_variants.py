@@ -327,3 +327,33 @@ def test_client_setup_and_after_published_hooks(ctx: AppContext) -> None:
     ctx.clock.advance(1800)
     assert ctx.publishing.publish(post.deliveries[0].id) == S.PUBLISHED
     assert seen == ["setup", "done Hola"]
+
+
+def test_files_on_a_media_host_are_cleaned_up_when_the_post_does_not_go_out(
+    ctx: AppContext,
+) -> None:
+    """Photos made public for Instagram are deleted once the delivery failed (or was
+    missed, cancelled, unscheduled); the prepared work is dropped with them."""
+    post_id = draft(ctx, "Hola")
+    ctx.posts.schedule(post_id, NOW + timedelta(minutes=30))
+    delivery = ctx.posts.get(post_id).deliveries[0]
+    ctx.store.db.conn.execute(
+        "UPDATE deliveries SET progress = ? WHERE id = ?",
+        ('{"container": "c1", "hosted": ["wordpress:41", "wordpress:42"]}', delivery.id),
+    )
+    seen: list[list[str]] = []
+
+    def delete_some(client: object, post: OutgoingPost) -> None:
+        seen.append(list(post.progress.data["hosted"]))
+        post.progress.data["hosted"] = ["wordpress:42"]  # one could not be deleted yet
+
+    ctx.publishing.after_abandoned.append(delete_some)
+    assert ctx.publishing.cleanup_abandoned() == 0  # still scheduled: nothing to do
+    ctx.store.transition(delivery.id, S.FAILED, "test", now=NOW, expect={S.SCHEDULED})
+    assert ctx.publishing.cleanup_abandoned() == 1
+    assert seen == [["wordpress:41", "wordpress:42"]]
+    assert ctx.store.get_delivery(delivery.id).progress == {"hosted": ["wordpress:42"]}
+    ctx.publishing.after_abandoned[-1] = lambda client, post: post.progress.data.pop("hosted")
+    assert ctx.publishing.cleanup_abandoned() == 1
+    assert ctx.store.get_delivery(delivery.id).progress == {}
+    assert ctx.publishing.cleanup_abandoned() == 0
