@@ -111,6 +111,8 @@ from typing import Any
 
 from PIL import Image
 
+from tests.fakes.server import FakeServer
+
 VERSION_RE = re.compile(r"^/(v\d+\.0)(/.*)?$")
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "GIF", "BMP", "TIFF"})
 MAX_PHOTO_BYTES = 10_000_000  # "static images must be under 10 MB"
@@ -592,7 +594,7 @@ def _check_image(data: bytes) -> tuple[str, int, int]:
 # ------------------------------------------------------------------------------ the fake
 
 
-class FakeGraph:
+class FakeGraph(FakeServer):
     """The fake server and its state. Thread-safe; start with ``with`` or :meth:`start`.
 
     ``pages`` maps Page id -> token (or is a list of :class:`FakePage`). ``clock`` returns
@@ -641,40 +643,9 @@ class FakeGraph:
 
     # -------------------------------------------------------------- lifecycle
 
-    def start(self) -> FakeGraph:
-        """Listen on ``host:port`` (0 = a free port) in a daemon thread; returns self."""
-        server = ThreadingHTTPServer((self.host, self.port), _Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self.port = server.server_address[1]
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop listening (threads still sleeping in a delay are abandoned)."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
-
-    def __enter__(self) -> FakeGraph:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """Base URL to give the client, e.g. ``http://127.0.0.1:40123`` (no version)."""
-        return f"http://{self.host}:{self.port}"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """This fake's request handler (lifecycle: :class:`tests.fakes.server.FakeServer`)."""
+        return _Handler
 
     # -------------------------------------------------------------- setup
 

@@ -54,7 +54,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from PIL import Image
@@ -71,6 +71,7 @@ from tests.fakes.graph import (
     graph_time,
     parse_form,
 )
+from tests.fakes.server import FakeServer
 
 VERSION = "v25.0"
 VERSION_RE = re.compile(r"^/(v\d+\.0)(/.*)?$")
@@ -185,7 +186,7 @@ def _parse_fields(value: str) -> list[str]:
     return out
 
 
-class FakeInstagram:
+class FakeInstagram(FakeServer):
     """The fake server and its state (thread-safe). ``clock`` returns epoch seconds."""
 
     def __init__(
@@ -216,36 +217,9 @@ class FakeInstagram:
 
     # -------------------------------------------------------------- lifecycle
 
-    def start(self) -> FakeInstagram:
-        """Listen on a free port in a daemon thread; returns self."""
-        server = ThreadingHTTPServer((self.host, self.port), _Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self.port = server.server_address[1]
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        """Stop listening."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeInstagram:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:40123``."""
-        return f"http://{self.host}:{self.port}"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """This fake's request handler (lifecycle: :class:`tests.fakes.server.FakeServer`)."""
+        return _Handler
 
     # -------------------------------------------------------------- setup / faults
 

@@ -72,6 +72,8 @@ from typing import Any
 
 from PIL import Image
 
+from tests.fakes.server import FakeServer
+
 RESERVED = frozenset("\\|{}@[]()<>#*_~")
 SUPPORTED_VERSIONS = frozenset({"202511", "202601", "202603", "202605", "202607", "202609"})
 MAX_BODY_BYTES = 60 * 1024 * 1024
@@ -366,7 +368,7 @@ class _Reply:
 _DROP = object()
 
 
-class FakeLinkedIn:
+class FakeLinkedIn(FakeServer):
     """The fake server. ``versions``: accepted ``LinkedIn-Version`` values;
     ``part_size``: video part size in bytes; ``processing_polls``: status reads that
     answer ``PROCESSING`` before ``AVAILABLE``; ``hashtags_as_templates``: read-back
@@ -406,37 +408,9 @@ class FakeLinkedIn:
 
     # -------------------------------------------------------------- lifecycle
 
-    def start(self) -> FakeLinkedIn:
-        server = ThreadingHTTPServer((self.host, self.port), _Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self.port = server.server_address[1]
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
-
-    def __enter__(self) -> FakeLinkedIn:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """This fake's request handler (lifecycle: :class:`tests.fakes.server.FakeServer`)."""
+        return _Handler
 
     # -------------------------------------------------------------- setup
 

@@ -45,6 +45,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from tests.fakes.server import FakeServer
+
 VERSION_PREFIX = "/v"
 CODE_LIFETIME = {"x": 30, "meta": 600, "linkedin": 1800, "google": 600}
 ACCESS_LIFETIME = {"x": 7200, "linkedin": 5_184_000, "google": 3599}
@@ -100,7 +102,7 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakeOAuth:
+class FakeOAuth(FakeServer):
     """A provider's OAuth server. ``provider``: meta | x | linkedin | google.
 
     ``client_secret`` None = a public client (X only). ``redirect_uris``: registered
@@ -146,35 +148,9 @@ class FakeOAuth:
         self.port = 0
 
     # -- lifecycle -----------------------------------------------------------------
-    def start(self) -> FakeOAuth:
-        """Listen on 127.0.0.1 (a free port) in a daemon thread."""
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        server.daemon_threads = True
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self.port = server.server_address[1]
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        """Stop listening."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeOAuth:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The value for ``PREGONERO_<PROVIDER>_AUTH``."""
-        return f"http://127.0.0.1:{self.port}"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """This fake's request handler (lifecycle: :class:`tests.fakes.server.FakeServer`)."""
+        return _Handler
 
     # -- test controls ---------------------------------------------------------------
     def fail_next(self, path: str, status: int = 500, body: Any = None) -> None:

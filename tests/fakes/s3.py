@@ -19,9 +19,10 @@ import time
 import urllib.parse
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.fakes.graph import _Handler, _Reply
+from tests.fakes.server import FakeServer
 
 MAX_EXPIRES = 604800
 
@@ -65,7 +66,7 @@ def signature(
     ).hexdigest()
 
 
-class FakeS3:
+class FakeS3(FakeServer):
     """One bucket with one access key pair; ``clock`` returns epoch seconds."""
 
     def __init__(
@@ -84,36 +85,9 @@ class FakeS3:
         self._server: ThreadingHTTPServer | None = None
         self.port = 0
 
-    def start(self) -> FakeS3:
-        """Listen on a free port; returns self."""
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self.port = server.server_address[1]
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        """Stop listening."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeS3:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The endpoint URL."""
-        return f"http://127.0.0.1:{self.port}"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """This fake's request handler (lifecycle: :class:`tests.fakes.server.FakeServer`)."""
+        return _Handler
 
     def _headers(self, _hint: str | None = None) -> dict[str, str]:
         return {"Content-Type": "application/xml"}

@@ -23,10 +23,11 @@ import threading
 import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tests.fakes.graph import _Handler, _Reply
+from tests.fakes.server import FakeServer
 
 MEDIA_RE = re.compile(r"^/wp-json/wp/v2/media(?:/(\d+))?/?$")
 UPLOADS = "/wp-content/uploads/2027/01/"
@@ -46,7 +47,7 @@ class WpMedia:
         return UPLOADS + self.filename
 
 
-class FakeWordPress:
+class FakeWordPress(FakeServer):
     """The fake site. ``users`` maps user name -> application password."""
 
     def __init__(self, users: Mapping[str, str], *, host: str = "127.0.0.1") -> None:
@@ -59,36 +60,9 @@ class FakeWordPress:
         self.log: list[tuple[str, str, int]] = []
         self._server: ThreadingHTTPServer | None = None
 
-    def start(self) -> FakeWordPress:
-        """Listen on a free port; returns self."""
-        server = ThreadingHTTPServer((self.host, 0), _Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self.port = server.server_address[1]
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        """Stop listening (its URLs become unreachable)."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeWordPress:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The site's base URL."""
-        return f"http://{self.host}:{self.port}"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """This fake's request handler (lifecycle: :class:`tests.fakes.server.FakeServer`)."""
+        return _Handler
 
     def media(self) -> list[WpMedia]:
         """Attachments now in the library."""

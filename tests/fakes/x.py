@@ -72,6 +72,7 @@ from PIL import Image
 
 from app.networks import twitter_text
 from tests.fakes.graph import BodyError, GraphError, parse_multipart
+from tests.fakes.server import FakeServer
 
 MAX_BODY_BYTES = 40 * 1024 * 1024
 IMAGE_MAX = 5_000_000
@@ -272,7 +273,7 @@ class _Reply:
 _DROP = object()
 
 
-class FakeX:
+class FakeX(FakeServer):
     """The fake server and its state. Thread-safe; start with ``with`` or :meth:`start`.
 
     ``users`` maps user id -> token (or is a list of :class:`FakeUser`); ``clock``
@@ -311,40 +312,9 @@ class FakeX:
 
     # -------------------------------------------------------------- lifecycle
 
-    def start(self) -> FakeX:
-        """Listen in a daemon thread; returns self."""
-        server = ThreadingHTTPServer((self.host, self.port), _Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self.port = server.server_address[1]
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop listening."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
-
-    def __enter__(self) -> FakeX:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """Base URL for the client, e.g. ``http://127.0.0.1:40123``."""
-        return f"http://{self.host}:{self.port}"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """This fake's request handler (lifecycle: :class:`tests.fakes.server.FakeServer`)."""
+        return _Handler
 
     # -------------------------------------------------------------- setup / faults
 

@@ -80,6 +80,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.fakes.server import FakeServer
+
 CHUNK_GRANULARITY = 256 * 1024
 MAX_JSON_BYTES = 4 * 1024 * 1024
 MAX_THUMBNAIL_BYTES = 2 * 1024 * 1024
@@ -281,7 +283,7 @@ class _Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakeYouTube:
+class FakeYouTube(FakeServer):
     """The fake server and its state (thread-safe). ``channels`` maps channel id -> token.
 
     ``clock`` returns epoch seconds (publishAt, quota day, sessions); ``quota_model``
@@ -325,34 +327,9 @@ class FakeYouTube:
 
     # -------------------------------------------------------------- lifecycle
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeYouTube:
-        """Listen on ``host:port`` (0 = a free port) in a daemon thread; returns self."""
-        server = ThreadingHTTPServer((host, port), _Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeYouTube:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """This fake's request handler (lifecycle: :class:`tests.fakes.server.FakeServer`)."""
+        return _Handler
 
     # -------------------------------------------------------------- setup
 
@@ -1395,7 +1372,8 @@ def main(argv: list[str] | None = None) -> int:
         cid, _sep, rest = spec.partition(":")
         token, _sep, title = rest.partition(":")
         fake.add_channel(cid, token, title or "Canal de prueba")
-    fake.start(args.host, args.port)
+    fake.host, fake.port = args.host, args.port
+    fake.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(fake.url, flush=True)
