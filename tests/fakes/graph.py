@@ -96,7 +96,6 @@ import itertools
 import json
 import re
 import secrets
-import signal
 import socket
 import sys
 import threading
@@ -2307,17 +2306,7 @@ def main(argv: list[str] | None = None) -> int:
     fake = FakeGraph(
         args.pages, host=args.host, port=args.port, video_chunk_size=args.video_chunk_size
     ).start()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print(fake.url, flush=True)
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
-    return 0
+    return fake.serve_until_terminated()
 
 
 if __name__ == "__main__":

@@ -59,7 +59,6 @@ import itertools
 import json
 import re
 import secrets
-import signal
 import socket
 import sys
 import threading
@@ -1452,17 +1451,7 @@ def main(argv: list[str] | None = None) -> int:
     fake.add_organization(DEFAULT_ORG, DEFAULT_ORG_NAME)
     fake.add_member(DEFAULT_SUB, DEFAULT_TOKEN, "Lucía Pérez", admin_of=[DEFAULT_ORG])
     fake.start()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print(fake.url, flush=True)
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
-    return 0
+    return fake.serve_until_terminated()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ keeps its own state and control methods::
 
 from __future__ import annotations
 
+import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
@@ -63,3 +64,20 @@ class FakeServer:
     def url(self) -> str:
         """Base URL to give a client, e.g. ``http://127.0.0.1:40123``."""
         return f"http://{self.host}:{self.port}"
+
+    def serve_until_terminated(self) -> int:
+        """For ``python -m tests.fakes.NAME``: start if needed, print :attr:`url` on the
+        first line of stdout, serve until SIGTERM or Ctrl+C, stop; returns exit status 0."""
+        if self._server is None:
+            self.start()
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        print(self.url, flush=True)
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+        return 0

@@ -56,7 +56,6 @@ import io
 import itertools
 import json
 import re
-import signal
 import socket
 import sys
 import threading
@@ -1351,17 +1350,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     fake = FakeX(args.users, host=args.host, port=args.port).start()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print(fake.url, flush=True)
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
-    return 0
+    return fake.serve_until_terminated()
 
 
 if __name__ == "__main__":

@@ -67,7 +67,6 @@ import itertools
 import json
 import re
 import secrets
-import signal
 import socket
 import sys
 import threading
@@ -1374,17 +1373,7 @@ def main(argv: list[str] | None = None) -> int:
         fake.add_channel(cid, token, title or "Canal de prueba")
     fake.host, fake.port = args.host, args.port
     fake.start()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print(fake.url, flush=True)
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
-    return 0
+    return fake.serve_until_terminated()
 
 
 if __name__ == "__main__":
